@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "passport",
+    products: [
+        .executable(name: "passport", targets: ["passport"]),
+    ],
+    targets: [
+        // C libraries from Debian, each wrapped once by one small Swift type.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+
+        // The consent model and its rules: pure Swift, no I/O.
+        .target(name: "PassportDomain"),
+        // AES-SIV, AES-GCM and SHA-256 through OpenSSL.
+        .target(name: "PassportCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "PassportDelivery", dependencies: ["CSSH2"]),
+        // The store behind one protocol; the embedded SQLite implementation and the directory.
+        .target(
+            name: "PassportStore",
+            dependencies: ["PassportDomain", "CSQLite"],
+            resources: [.copy("Directory")]
+        ),
+        // The command language: lexer, parser, command registry, completion, help, output.
+        .target(name: "PassportLanguage", dependencies: ["PassportDomain", "PassportStore", "PassportCrypto"]),
+        // The terminal: libedit line editing, history and Tab.
+        .target(name: "PassportTerminal", dependencies: ["CEditLine"]),
+        // The thin executable.
+        .executableTarget(name: "passport", dependencies: ["PassportLanguage", "PassportTerminal"]),
+
+        .testTarget(name: "PassportDomainTests", dependencies: ["PassportDomain"]),
+        .testTarget(name: "PassportCryptoTests", dependencies: ["PassportCrypto"]),
+        .testTarget(name: "PassportDeliveryTests", dependencies: ["PassportDelivery"]),
+        .testTarget(name: "PassportStoreTests", dependencies: ["PassportStore"]),
+        .testTarget(name: "PassportLanguageTests", dependencies: ["PassportLanguage"]),
+        .testTarget(
+            name: "TranscriptTests",
+            dependencies: ["passport"],
+            exclude: ["Transcripts"]
+        ),
+    ]
+)

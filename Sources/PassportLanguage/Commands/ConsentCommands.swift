@@ -1,0 +1,109 @@
+import PassportDomain
+
+/// Data Sync Consents: what was sent and where it stands.
+enum ConsentCommands {
+    static var all: [CommandSpec] {
+        [
+            CommandSpec("consents", group: .consents, summary: "your consents, newest first (ten unless --all)",
+                        flags: [FlagSpec("all", nil, "every consent, not only the newest ten"),
+                                FlagSpec("status", "STATUS", "only pending, approved, rejected or expired", kind: .status),
+                                FlagSpec("district", "DISTRICT", "only with this district", kind: .district),
+                                FlagSpec("app", "APP", "only this app's", kind: .app), formatFlag],
+                        example: "consents --status pending", related: ["consent show", "district consents"]) { inv in
+                _ = try inv.session.requireAccount(inv)
+                var districtId: String?
+                if let d = inv.flags["district"] { districtId = try inv.session.findDistrict(d).id }
+                var status: ConsentStatus?
+                if let s = inv.flags["status"] {
+                    guard let st = ConsentStatus(rawValue: s.text.lowercased()), st != .draft else {
+                        throw s.error("unknown status '\(s.text)'; use pending, approved, rejected or expired")
+                    }
+                    status = st
+                }
+                let appId = try inv.flags["app"].map { try inv.session.findApp($0).id }
+                let today = inv.session.today
+                var list = try inv.session.store.consents(organization: inv.session.organization!, districtId: districtId, limit: nil)
+                if let appId { list = list.filter { $0.request.appId == appId } }
+                if let status { list = list.filter { $0.status(today: today) == status } }
+                let total = list.count
+                if !inv.has("all") { list = Array(list.prefix(10)) }
+                try withFormat(inv) {
+                    self.list(list, inv, empty: "No consents\(status.map { " with status \($0.rawValue)" } ?? "") yet.")
+                    if inv.output.format == .table && total > list.count { inv.say("(\(list.count) of \(total); `consents --all` shows every one)") }
+                }
+            },
+            CommandSpec("consent show", group: .consents, summary: "one consent: every section and its history",
+                        arguments: [ArgumentSpec("ID", .number)], flags: [formatFlag],
+                        example: "consent show 1", related: ["consents"]) { inv in
+                _ = try inv.session.requireAccount(inv)
+                let w = inv.positionals[0]
+                guard let id = Int64(w.text.hasPrefix("#") ? String(w.text.dropFirst()) : w.text) else { throw w.error("'\(w.text)' is not a consent id") }
+                guard let c = try inv.session.store.consent(id: id), c.organization == inv.session.organization else {
+                    throw w.error("no consent \(id) of yours (`consents` lists them)")
+                }
+                let status = c.status(today: inv.session.today)
+                try withFormat(inv) {
+                    var sheet = try RequestPreview.sheet(c.request, session: inv.session)
+                    var text = sheet.text(title: "Consent \(c.id) — \(status.words)")
+                    text += "  Sent:          \(c.sentAt) by \(c.vendor)\n  History:\n"
+                    for h in c.history {
+                        text += "    \(h.at)  \(h.status.rawValue)  by \(h.by)\(h.message.map { " — \($0)" } ?? "")\n"
+                    }
+                    if status == .expired, let e = c.request.expires { text += "    \(e)  expired (access ended)\n" }
+                    sheet.fields = [("id", .int(c.id)), ("status", .text(status.rawValue)), ("sentAt", .text(c.sentAt.description)),
+                                    ("vendor", .text(c.vendor))] + sheet.fields
+                    sheet.fields.append(("history", .list(c.history.map {
+                        .record([("status", .text($0.status.rawValue)), ("at", .text($0.at.description)), ("by", .text($0.by)), ("message", .optional($0.message))])
+                    })))
+                    inv.output.show(text: text, value: .record(sheet.fields))
+                }
+            },
+        ]
+    }
+
+    static func list(_ consents: [Consent], _ inv: Invocation, empty: String) {
+        let today = inv.session.today
+        let t = Table([.init("id", "ID", rightAligned: true), .init("app", "APP"), .init("district", "DISTRICT"), .init("schools", "SCHOOLS"),
+                       .init("status", "STATUS"), .init("sent", "SENT")],
+                      rows: consents.map { c in
+                          let schools: String
+                          switch c.request.schools {
+                          case .all: schools = "all"
+                          case .some(let ids): schools = "\(ids.count)"
+                          }
+                          return [.int(c.id), .text(c.appName), .text("\(c.districtName) (\(c.request.districtId))"), .text(schools),
+                                  .text(c.status(today: today).rawValue), .text(c.sentAt.day.description)]
+                      })
+        inv.output.table(t, empty: empty)
+    }
+}
+
+/// `status`: one screen of where you are.
+enum StatusReport {
+    static func show(_ inv: Invocation) throws {
+        let s = inv.session
+        let app = try s.appId.flatMap { try s.store.app(id: $0) }
+        let district = try s.districtId.flatMap { try s.store.district(id: $0) }
+        var lines: [String] = []
+        lines.append("Signed in:  " + (s.account.map { "\($0) (organization \(s.organization!))" } ?? "no — `login EMAIL`"))
+        lines.append("App:        " + (app.map { "\($0.name) (\($0.delivery.rawValue), \($0.published ? "published" : "unpublished"))" } ?? "none — `app use APP`"))
+        lines.append("District:   " + (district.map { "\($0.name) (\($0.id), \($0.state)), \($0.schoolCount) schools" } ?? "none — `district use DISTRICT`"))
+        var draftValue: Value = .null
+        if let d = s.draft {
+            let problems = try RequestPreview.violations(d.request, session: s)
+            let total = district?.schoolCount ?? 0
+            lines.append("Draft:      open — \(DraftCommands.scopeWords(d.request, total: total)), PII Shield \(d.request.piiShield ? "on" : "off"), "
+                         + "\(d.request.filters.count) filter\(d.request.filters.count == 1 ? "" : "s"), \(d.request.attachments.count) attachment\(d.request.attachments.count == 1 ? "" : "s")")
+            lines.append("            last change: \(d.label); \(d.undoSteps.count) to undo, \(d.redoSteps.count) to redo")
+            lines.append("            " + (problems.isEmpty ? "ready to send" : "\(problems.count) problem\(problems.count == 1 ? "" : "s") block sending (`preview`)"))
+            draftValue = .record([("lastChange", .text(d.label)), ("undo", .int(d.undoSteps.count)), ("redo", .int(d.redoSteps.count)),
+                                  ("problems", .int(problems.count))])
+        } else {
+            lines.append("Draft:      none")
+        }
+        if s.options.dryRun { lines.append("Mode:       dry run (`send` sends nothing)") }
+        inv.output.show(text: lines.joined(separator: "\n"),
+                        value: .record([("account", .optional(s.account)), ("organization", .optional(s.organization)),
+                                        ("app", .optional(app?.name)), ("district", .optional(district?.id)), ("draft", draftValue)]))
+    }
+}

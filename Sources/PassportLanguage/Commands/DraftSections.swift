@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PassportCrypto
+import PassportDomain
+
+/// `filter add ENTITY ATTRIBUTE OPERATOR [VALUE] [and ATTRIBUTE OPERATOR [VALUE]]…`
+enum FilterParsing {
+    static func parse(_ inv: Invocation) throws -> FilterRule {
+        _ = try inv.session.requireDraft(inv)
+        let words = inv.positionals
+        let entityWord = words[0]
+        guard let entity = Entity.named(entityWord.text) else {
+            throw entityWord.error("unknown entity '\(entityWord.text)'\(Registry.didYouMean(Registry.nearest(entityWord.text, in: Entity.allCases.map(\.rawValue)))); entities are \(Entity.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var conditions: [FilterCondition] = []
+        var i = 1
+        while true {
+            guard i < words.count else {
+                throw (i == 1 ? inv.commandWord : words[i - 1]).error("a condition needs ATTRIBUTE OPERATOR [VALUE] here, e.g. grades >= 07")
+            }
+            let attrWord = words[i]
+            guard let attr = entity.attribute(named: attrWord.text) else {
+                throw attrWord.error("\(entity.rawValue) has no attribute '\(attrWord.text)'\(Registry.didYouMean(Registry.nearest(attrWord.text, in: entity.attributes.map(\.name))))")
+            }
+            guard i + 1 < words.count else {
+                throw attrWord.error("an operator must follow \(attr.name): one of \(FilterOperator.fitting(attr.type).map(\.rawValue).joined(separator: " "))")
+            }
+            let opWord = words[i + 1]
+            guard let op = FilterOperator.named(opWord.text) else {
+                throw opWord.error("unknown operator '\(opWord.text)'; for \(attr.name) (\(attr.type.rawValue)) use one of: \(FilterOperator.fitting(attr.type).map(\.rawValue).joined(separator: " "))")
+            }
+            var value: String?
+            var valueWord = opWord
+            i += 2
+            if op.takesValue {
+                guard i < words.count, !(words[i].text.lowercased() == "and" && !words[i].quoted) else {
+                    throw opWord.error("'\(op.rawValue)' needs a value after it: \(attr.name) \(op.rawValue) VALUE")
+                }
+                value = words[i].text; valueWord = words[i]; i += 1
+            }
+            // Check each condition as it is read, so the error points at its words.
+            let c = FilterCondition(attribute: attr.name, op: op, value: value)
+            _ = try inv.checked(op.fits(attr.type) ? valueWord : opWord) { try FilterRule(entity: entity, conditions: [c]) }
+            conditions.append(c)
+            if i == words.count { break }
+            guard words[i].text.lowercased() == "and", !words[i].quoted else {
+                throw words[i].error("expected `and` or the end of the rule, not '\(words[i].text)'\(op.takesValue ? " (quote a value that holds blanks)" : "")")
+            }
+            i += 1
+        }
+        return try inv.checked { try FilterRule(entity: entity, conditions: conditions) }
+    }
+}
+
+/// `sftp --host HOST [--port 22] --user USER (--password-env VAR | --password) [--path DIR]`
+enum SFTPSection {
+    static func set(_ inv: Invocation) throws {
+        let session = inv.session
+        let draft = try session.requireDraft(inv)
+        let app = try session.store.app(id: draft.request.appId)!
+        guard app.delivery == .sftp else {
+            throw inv.error("\(app.name) is a Data API app: it takes a sync hold threshold (`threshold N%`), not SFTP delivery")
+        }
+        let old = draft.request.sftp
+        guard let host = inv.flag("host") ?? old?.host else { throw inv.error("sftp needs --host HOST") }
+        guard let user = inv.flag("user") ?? old?.user else { throw inv.error("sftp needs --user USER") }
+        var port = old?.port ?? 22
+        if let p = inv.flags["port"] {
+            guard let n = Int(p.text) else { throw p.error("'\(p.text)' is not a port number (1–65535)") }
+            port = n
+        }
+        try inv.checked(inv.flags["port"] ?? inv.flags["host"]) { try SFTPConfig.check(host: host, port: port, user: user) }
+        if inv.has("password") && inv.has("password-env") {
+            throw inv.flags["password"]!.error("give --password or --password-env, not both")
+        }
+        var sealed = old?.sealedPassword
+        var passwordEnv = old?.passwordEnv
+        if let env = inv.flags["password-env"] {
+            guard let value = session.environment(env.text) else {
+                throw env.error("environment variable \(env.text) is not set; export it before starting passport")
+            }
+            guard !value.isEmpty else { throw env.error("environment variable \(env.text) is empty") }
+            sealed = try session.seal(value)
+            passwordEnv = env.text
+        } else if let p = inv.flags["password"] {
+            var secret = p.text
+            if secret.isEmpty {
+                guard let ask = session.readSecret else {
+                    throw p.error("--password alone asks on a terminal, and there is none; use --password-env VAR in scripts")
+                }
+                guard let typed = ask("SFTP password for \(user)@\(host): "), !typed.isEmpty else {
+                    throw p.error("no password given")
+                }
+                secret = typed
+            }
+            sealed = try session.seal(secret)
+            passwordEnv = nil
+        }
+        guard let sealed else { throw inv.error("sftp needs a password: --password-env VAR, or --password to be asked") }
+        var path = old?.path
+        if let dir = inv.flags["path"] { path = dir.text.isEmpty ? nil : dir.text }
+        let config = SFTPConfig(host: host, port: port, user: user, sealedPassword: sealed, passwordEnv: passwordEnv, path: path)
+        try session.changeDraft(inv, "sftp \(user)@\(host):\(port)") { r in try r.setSFTP(config, app: app) }
+        inv.say("SFTP delivery to \(SFTPSection.describe(config)).")
+    }
+
+    static func describe(_ c: SFTPConfig) -> String {
+        "sftp://\(c.user)@\(c.host):\(c.port)\(c.path.map { $0.hasPrefix("/") ? $0 : "/" + $0 } ?? "/")"
+            + " (password ********\(c.passwordEnv.map { ", from $\($0)" } ?? ""))"
+    }
+}
+
+/// `attach FILE`: judged by content, up to 10 MB, kept with its size and SHA-256.
+enum AttachmentSection {
+    static func attach(_ inv: Invocation) throws {
+        let session = inv.session
+        let draft = try session.requireDraft(inv)
+        let w = inv.positionals[0]
+        let path = session.resolvePath(w.text)
+        let name = String(path.split(separator: "/").last ?? Substring(path))
+        let bytes = try read(path, limit: AttachmentKind.maximumSize + 1, word: w)
+        guard bytes.count <= AttachmentKind.maximumSize else {
+            throw w.error("\(name) is over 10 MB; attachments are up to 10 MB each")
+        }
+        guard !bytes.isEmpty else { throw w.error("\(name) is empty") }
+        guard let kind = AttachmentKind.recognise(name: name, content: bytes) else {
+            throw w.error("\(name) is not a pdf, doc, docx, png or jpg file (judged by its content, not its name)")
+        }
+        if draft.request.attachments.contains(where: { $0.name == name }) {
+            throw w.error("an attachment named \(name) is attached already; `detach \(name)` first to replace it")
+        }
+        let digest = SHA256.hex(bytes)
+        try session.store.saveAttachmentContent(bytes, sha256: digest)
+        let attachment = Attachment(name: name, kind: kind, size: bytes.count, sha256: digest)
+        try session.changeDraft(inv, "attach \(name)") { $0.attachments.append(attachment) }
+        inv.say("Attached \(name) (\(kind.rawValue), \(sizeWords(bytes.count)), sha256 \(digest.prefix(12))…).")
+    }
+
+    static func read(_ path: String, limit: Int, word: Argument) throws -> [UInt8] {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw word.error("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw word.error("\(path) is not a regular file") }
+        guard let f = fopen(path, "rb") else { throw word.error("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { fclose(f) }
+        var out = [UInt8](repeating: 0, count: min(limit, Int(st.st_size) + 1))
+        let n = out.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+        out.removeLast(out.count - n)
+        return out
+    }
+}
+
+func sizeWords(_ n: Int) -> String {
+    if n < 1024 { return "\(n) bytes" }
+    let kb = Double(n) / 1024
+    if kb < 1024 { return "\((kb * 10).rounded() / 10) KB" }
+    return "\((kb / 1024 * 10).rounded() / 10) MB"
+}

@@ -1,0 +1,104 @@
+import PassportDomain
+
+/// Signing in, variables, scripts and the shell itself.
+enum SessionCommands {
+    static var all: [CommandSpec] {
+        [
+            CommandSpec("help", group: .session, summary: "list the commands, or explain one",
+                        arguments: [ArgumentSpec("COMMAND", .command, optional: true, repeating: true)],
+                        example: "help filter add", related: ["status"]) { inv in
+                Help.run(inv)
+            },
+            CommandSpec("status", group: .session, summary: "who is signed in, the app, the district and the open draft",
+                        example: "status", related: ["whoami", "preview"]) { inv in
+                try StatusReport.show(inv)
+            },
+            CommandSpec("login", group: .session, summary: "sign in as a vendor admin; the e-mail's domain is your organization",
+                        arguments: [ArgumentSpec("EMAIL")],
+                        details: "Your organization (the part after @) owns the apps you create. Signing in brings back the draft you left open, even after the shell was killed.",
+                        example: "login ops@acme.example", related: ["logout", "whoami"]) { inv in
+                let email = inv.positionals[0]
+                let parts = email.text.split(separator: "@", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+                      !email.text.contains(where: { $0.isWhitespace }) else {
+                    throw email.error("'\(email.text)' is not an e-mail address; sign in as NAME@ORGANIZATION.DOMAIN")
+                }
+                try inv.session.signIn(email.text)
+                inv.say("Signed in as \(inv.session.account!) (organization \(inv.session.organization!)).")
+                if let d = inv.session.draft {
+                    let app = try inv.session.store.app(id: d.request.appId)?.name ?? "?"
+                    let district = try inv.session.store.district(id: d.request.districtId)?.name ?? d.request.districtId
+                    inv.say("Your open draft is back: \(app) › \(district) (last change: \(d.label)).")
+                }
+            },
+            CommandSpec("logout", group: .session, summary: "sign out (an open draft stays saved for next time)",
+                        example: "logout", related: ["login"]) { inv in
+                let who = try inv.session.requireAccount(inv)
+                inv.session.signOut()
+                inv.say("Signed out \(who).")
+            },
+            CommandSpec("whoami", group: .session, summary: "the account signed in and its organization",
+                        example: "whoami", related: ["login", "status"]) { inv in
+                let who = try inv.session.requireAccount(inv)
+                inv.output.show(text: "\(who) (organization \(inv.session.organization!))",
+                                value: .record([("account", .text(who)), ("organization", .text(inv.session.organization!))]))
+            },
+            CommandSpec("run", group: .session, summary: "replay a script; paths inside it are relative to it",
+                        arguments: [ArgumentSpec("FILE", .file), ArgumentSpec("ARGS", optional: true, repeating: true)],
+                        details: "The script's arguments are $1, $2…. Scripts may run others, up to \(Interpreter.maximumDepth) deep; a cycle is an error.",
+                        example: "run onboarding/springfield.passport 1737080", related: ["set"]) { inv in
+                try ScriptRunner.runNested(inv)
+            },
+            CommandSpec("echo", group: .session, summary: "print words", arguments: [ArgumentSpec("WORDS", optional: true, repeating: true)],
+                        example: "echo \"Onboarding ${DISTRICT}\"", related: ["set"]) { inv in
+                inv.say(inv.text(from: 0) ?? "")
+            },
+            CommandSpec("set", group: .session, summary: "set a variable, or list them",
+                        arguments: [ArgumentSpec("NAME", .variable, optional: true), ArgumentSpec("VALUE", optional: true, repeating: true)],
+                        details: "$NAME and ${NAME} read session variables first, then the environment. An unknown variable is an error.",
+                        example: "set DISTRICT 1737080", related: ["unset", "echo"]) { inv in
+                guard let name = inv.argument(0) else {
+                    let t = Table([.init("name", "NAME"), .init("value", "VALUE")],
+                                  rows: inv.session.variables.sorted { $0.key < $1.key }.map { [.text($0.key), .text($0.value)] })
+                    inv.output.table(t, empty: "No variables set.")
+                    return
+                }
+                guard let first = name.text.first, first.isLetter || first == "_",
+                      name.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw name.error("'\(name.text)' is not a variable name; names are letters, digits and _, not starting with a digit")
+                }
+                inv.session.variables[name.text] = inv.text(from: 1) ?? ""
+            },
+            CommandSpec("unset", group: .session, summary: "forget a variable",
+                        arguments: [ArgumentSpec("NAME", .variable)], example: "unset DISTRICT", related: ["set"]) { inv in
+                let name = inv.positionals[0]
+                guard inv.session.variables.removeValue(forKey: name.text) != nil else {
+                    throw name.error("no variable '\(name.text)' is set")
+                }
+            },
+            CommandSpec("format", group: .session, summary: "how results print: table (people), json or csv (programs)",
+                        arguments: [ArgumentSpec("FORMAT", .format, optional: true)],
+                        example: "format json", related: []) { inv in
+                guard let f = inv.argument(0) else { inv.say("Format: \(inv.output.format.rawValue)"); return }
+                guard let format = OutputFormat(rawValue: f.text.lowercased()) else {
+                    throw f.error("unknown format '\(f.text)'; use table, json or csv")
+                }
+                inv.output.format = format
+            },
+            quit("quit"), quit("exit"),
+        ]
+    }
+
+    static func quit(_ name: String) -> CommandSpec {
+        CommandSpec(name, group: .session, summary: "leave passport (with an exit code)",
+                    arguments: [ArgumentSpec("CODE", .number, optional: true)],
+                    example: name, related: [name == "quit" ? "exit" : "quit"]) { inv in
+            var code: Int32 = 0
+            if let c = inv.argument(0) {
+                guard let n = Int32(c.text), (0...255).contains(n) else { throw c.error("the exit code must be a number 0–255") }
+                code = n
+            }
+            inv.session.exitCode = code
+        }
+    }
+}

@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reading script files, and `run FILE` nesting them.
+public enum ScriptRunner {
+    public struct ReadError: Error, CustomStringConvertible { public var description: String }
+
+    public static func read(_ path: String) throws -> String {
+        guard let f = fopen(path, "rb") else { throw ReadError(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, f)
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        if ferror(f) != 0 { throw ReadError(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ReadError(description: "\(path) is not UTF-8 text")
+        }
+        // A `#!` first line is a comment already; nothing to strip.
+        return text
+    }
+
+    /// `run FILE [ARGS]`: runs the file in this session with its own $1…, and paths relative to it.
+    static func runNested(_ inv: Invocation) throws {
+        let session = inv.session
+        let fileWord = inv.positionals[0]
+        let path = session.resolvePath(fileWord.text)
+        let canonical = realPath(path) ?? path
+        if session.scriptStack.contains(where: { (realPath($0.file) ?? $0.file) == canonical }) {
+            throw fileWord.error("\(fileWord.text) is already running (a cycle: \((session.scriptStack.map(\.file) + [path]).joined(separator: " → ")))")
+        }
+        guard session.scriptStack.count < Interpreter.maximumDepth else {
+            throw fileWord.error("scripts nest more than \(Interpreter.maximumDepth) deep")
+        }
+        let text: String
+        do { text = try read(path) } catch { throw fileWord.error("\(error)") }
+        let savedArgs = session.scriptArguments
+        session.scriptArguments = inv.positionals.dropFirst().map(\.text)
+        session.scriptStack.append((path, 0))
+        defer { session.scriptStack.removeLast(); session.scriptArguments = savedArgs }
+        var failure: LanguageError?
+        let keepGoing = session.options.keepGoing
+        let ok = Interpreter(session: session).run(text: text, file: path) { e, file in
+            if failure == nil { failure = e }
+            if keepGoing { session.output.error(Interpreter.diagnostic(e, file: file)) }
+        }
+        if !ok, var inner = failure {
+            // The outer error points at `run`; the chain names where inside it failed.
+            let place = inner.position.map { "\(path):\($0.line):\($0.column)" } ?? path
+            inner.trace = [place] + inner.trace
+            inner.position = inv.commandWord.position
+            inner.length = inv.commandWord.length
+            if keepGoing { inner.message = "\(path) had errors"; inner.trace = [] }
+            throw inner
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+}

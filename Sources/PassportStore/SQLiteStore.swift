@@ -1,0 +1,272 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+import PassportDomain
+
+/// The embedded store: one SQLite file, the public directory loaded on first use.
+public final class SQLiteStore: Store {
+    public let db: Database
+    public let path: String
+    /// Seconds the directory load took when this open loaded it, nil when it was there already.
+    public private(set) var directoryLoadSeconds: Double?
+
+    private let encoder: JSONEncoder = {
+        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e
+    }()
+    private let decoder = JSONDecoder()
+
+    public init(path: String) throws {
+        self.path = path
+        db = try Database(path: path)
+        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        try migrate()
+        if try setting("directory_loaded") == nil { try loadDirectory() }
+    }
+
+    private func migrate() throws {
+        let version = try db.queryOne("PRAGMA user_version") { Int($0.int(0)) } ?? 0
+        guard version < Migrations.steps.count else {
+            if version > Migrations.steps.count {
+                throw DatabaseError(code: 0, message: "store \(path) has schema version \(version), newer than this passport knows (\(Migrations.steps.count)); use a newer passport")
+            }
+            return
+        }
+        try db.transaction {
+            // Another process may have migrated while we waited for the write lock.
+            let now = try db.queryOne("PRAGMA user_version") { Int($0.int(0)) } ?? 0
+            for step in now..<Migrations.steps.count {
+                try db.execute(Migrations.steps[step])
+                try db.execute("PRAGMA user_version = \(step + 1)")
+            }
+        }
+    }
+
+    /// Loads districts.csv and schools.csv in one transaction (so a killed load leaves nothing half done).
+    private func loadDirectory() throws {
+        let folder = try DirectoryLoader.dataFolder()
+        let started = monotonicSeconds()
+        let schoolBytes = try DirectoryLoader.readFile(folder + "/schools.csv")
+        let districtBytes = try DirectoryLoader.readFile(folder + "/districts.csv")
+        try db.transaction {
+            guard try setting("directory_loaded") == nil else { return }  // another process loaded it meanwhile
+            var counts: [ArraySlice<UInt8>: Int64] = [:]
+            let school = try db.statement("INSERT INTO schools VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
+            try DirectoryLoader.forEachRecord(schoolBytes, expectedFields: 10, file: "schools.csv") { f in
+                for k in 0..<10 { f[k].withUnsafeBufferPointer { school.bindText(Int32(k + 1), $0) } }
+                _ = try school.step()
+                school.resetForReuse()
+                counts[f[1], default: 0] += 1
+            }
+            let district = try db.statement("INSERT INTO districts(leaid,name,state,city,lowest_grade,highest_grade,latitude,longitude,source,school_count) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
+            try DirectoryLoader.forEachRecord(districtBytes, expectedFields: 9, file: "districts.csv") { f in
+                for k in 0..<9 { f[k].withUnsafeBufferPointer { district.bindText(Int32(k + 1), $0) } }
+                district.bindInt(10, counts[f[0]] ?? 0)
+                _ = try district.step()
+                district.resetForReuse()
+            }
+            try db.execute("INSERT INTO district_words(district_words) VALUES('rebuild')")
+            try db.run("INSERT INTO settings VALUES ('directory_loaded', ?)", [.text(String(monotonicSeconds() - started))])
+        }
+        directoryLoadSeconds = monotonicSeconds() - started
+    }
+
+    public func setting(_ key: String) throws -> String? {
+        try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(key)]) { $0.text(0) }
+    }
+
+    // MARK: Directory
+
+    public func directoryCounts() throws -> (districts: Int, schools: Int) {
+        let d = try db.queryOne("SELECT count(*) FROM districts") { Int($0.int(0)) } ?? 0
+        let s = try db.queryOne("SELECT count(*) FROM schools") { Int($0.int(0)) } ?? 0
+        return (d, s)
+    }
+
+    static let districtColumns = "d.leaid, d.name, d.state, d.city, d.lowest_grade, d.highest_grade, d.school_count"
+    static func district(_ r: Row) -> District {
+        District(id: r.text(0), name: r.text(1), state: r.text(2), city: r.text(3),
+                 lowestGrade: r.text(4), highestGrade: r.text(5), schoolCount: Int(r.int(6)))
+    }
+
+    public func district(id: String) throws -> District? {
+        try db.queryOne("SELECT \(Self.districtColumns) FROM districts d WHERE d.leaid = ?", [.text(id)], Self.district)
+    }
+
+    public func districts(named name: String) throws -> [District] {
+        try db.query("SELECT \(Self.districtColumns) FROM districts d WHERE d.name = ? ORDER BY d.state, d.leaid", [.text(name)], Self.district)
+    }
+
+    public func districtsStarting(with prefix: String, limit: Int) throws -> [District] {
+        let pattern = Self.likeEscaped(prefix) + "%"
+        if !prefix.isEmpty, prefix.allSatisfy(\.isNumber) {
+            return try db.query("SELECT \(Self.districtColumns) FROM districts d WHERE d.leaid LIKE ? ESCAPE '\\' ORDER BY d.leaid LIMIT ?",
+                                [.text(pattern), .integer(Int64(limit))], Self.district)
+        }
+        return try db.query("SELECT \(Self.districtColumns) FROM districts d WHERE d.name LIKE ? ESCAPE '\\' ORDER BY d.name, d.state LIMIT ?",
+                            [.text(pattern), .integer(Int64(limit))], Self.district)
+    }
+
+    static func likeEscaped(_ s: String) -> String {
+        var out = ""
+        for ch in s { if ch == "%" || ch == "_" || ch == "\\" { out.append("\\") }; out.append(ch) }
+        return out
+    }
+
+    public func searchDistricts(_ text: String, state: String?, limit: Int) throws -> [District] {
+        let words = DistrictRanking.words(text)
+        guard !words.isEmpty else { return [] }
+        var stateClause = ""
+        var stateValue: [SQLValue] = []
+        if let state { stateClause = " AND d.state = ?"; stateValue = [.text(state.uppercased())] }
+        var found: [String: District] = [:]
+        // An id, whole or started.
+        if words.count == 1, words[0].allSatisfy(\.isNumber) {
+            for d in try db.query("SELECT \(Self.districtColumns) FROM districts d WHERE d.leaid LIKE ?\(stateClause) LIMIT 200",
+                                  [.text(words[0] + "%")] + stateValue, Self.district) { found[d.id] = d }
+        }
+        // Word and word-prefix matches through the full-text index.
+        let match = words.map { "\"" + $0.replacing("\"", with: "\"\"") + "\"*" }.joined(separator: " AND ")
+        for d in try db.query("SELECT \(Self.districtColumns) FROM district_words w JOIN districts d ON d.rowid = w.rowid WHERE district_words MATCH ?\(stateClause)",
+                              [.text(match)] + stateValue, Self.district) { found[d.id] = d }
+        // Substrings, when words alone found too few.
+        if found.count < limit {
+            let clauses = words.map { _ in "d.name LIKE ? ESCAPE '\\'" }.joined(separator: " AND ")
+            let values = words.map { SQLValue.text("%" + Self.likeEscaped($0) + "%") }
+            for d in try db.query("SELECT \(Self.districtColumns) FROM districts d WHERE \(clauses)\(stateClause) LIMIT 500",
+                                  values + stateValue, Self.district) { found[d.id] = d }
+        }
+        return DistrictRanking.rank(Array(found.values), words: words).prefix(limit).map { $0 }
+    }
+
+    static let schoolColumns = "ncessch, leaid, name, city, state, lowest_grade, highest_grade, level"
+    static func school(_ r: Row) -> School {
+        School(id: r.text(0), districtId: r.text(1), name: r.text(2), city: r.text(3), state: r.text(4),
+               lowestGrade: r.text(5), highestGrade: r.text(6), level: r.text(7))
+    }
+
+    public func schools(inDistrict districtId: String) throws -> [School] {
+        try db.query("SELECT \(Self.schoolColumns) FROM schools WHERE leaid = ? ORDER BY name, ncessch", [.text(districtId)], Self.school)
+    }
+
+    public func school(id: String) throws -> School? {
+        try db.queryOne("SELECT \(Self.schoolColumns) FROM schools WHERE ncessch = ?", [.text(id)], Self.school)
+    }
+
+    // MARK: Apps
+
+    func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+    func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    public func createApp(_ app: App) throws -> App {
+        try db.transaction {
+            if try self.app(named: app.name) != nil {
+                throw DomainError("an app named '\(app.name)' exists already; app names are unique")
+            }
+            try db.run("INSERT INTO apps(name, body, organization) VALUES (?, '{}', ?)", [.text(app.name), .text(app.organization)])
+            var saved = app
+            saved.id = db.lastInsertRowID
+            try db.run("UPDATE apps SET body = ? WHERE id = ?", [.text(try encode(saved)), .integer(saved.id)])
+            return saved
+        }
+    }
+
+    public func updateApp(_ app: App) throws {
+        try db.transaction {
+            if let other = try self.app(named: app.name), other.id != app.id {
+                throw DomainError("an app named '\(app.name)' exists already; app names are unique")
+            }
+            try db.run("UPDATE apps SET name = ?, body = ? WHERE id = ?", [.text(app.name), .text(try encode(app)), .integer(app.id)])
+        }
+    }
+
+    public func app(id: Int64) throws -> App? {
+        try db.queryOne("SELECT body FROM apps WHERE id = ?", [.integer(id)]) { $0.text(0) }.map { try decode(App.self, $0) }
+    }
+
+    public func app(named name: String) throws -> App? {
+        try db.queryOne("SELECT body FROM apps WHERE name = ?", [.text(name)]) { $0.text(0) }.map { try decode(App.self, $0) }
+    }
+
+    public func apps(organization: String) throws -> [App] {
+        try db.query("SELECT body FROM apps WHERE organization = ? ORDER BY name", [.text(organization)]) { $0.text(0) }
+            .map { try decode(App.self, $0) }
+    }
+
+    // MARK: Drafts
+
+    public func draft(account: String) throws -> Draft? {
+        try db.queryOne("SELECT body FROM drafts WHERE account = ?", [.text(account)]) { $0.text(0) }.map { try decode(Draft.self, $0) }
+    }
+
+    public func saveDraft(_ draft: Draft?, account: String) throws {
+        try db.transaction {
+            if let draft {
+                try db.run("INSERT OR REPLACE INTO drafts(account, body) VALUES (?, ?)", [.text(account), .text(try encode(draft))])
+            } else {
+                try db.run("DELETE FROM drafts WHERE account = ?", [.text(account)])
+            }
+        }
+    }
+
+    public func saveAttachmentContent(_ bytes: [UInt8], sha256: String) throws {
+        try db.transaction {
+            try db.run("INSERT OR IGNORE INTO attachment_contents(sha256, content) VALUES (?, ?)", [.text(sha256), .blob(bytes)])
+        }
+    }
+
+    // MARK: Consents
+
+    public func sendConsent(_ request: ConsentRequest, account: String, organization: String, appName: String,
+                            districtName: String, at: Timestamp) throws -> Consent {
+        try db.transaction {
+            let first = StatusChange(status: .pending, at: at, by: account)
+            try db.run("INSERT INTO consents(organization, district_id, app_id, sent_at, body) VALUES (?, ?, ?, ?, '{}')",
+                       [.text(organization), .text(request.districtId), .integer(request.appId), .integer(at.unixTime)])
+            let id = db.lastInsertRowID
+            let consent = Consent(id: id, request: request, appName: appName, districtName: districtName, vendor: account,
+                                  organization: organization, sentAt: at, history: [first])
+            var frozen = consent
+            frozen.history = []
+            try db.run("UPDATE consents SET body = ? WHERE id = ?", [.text(try encode(frozen)), .integer(id)])
+            try db.run("INSERT INTO consent_history VALUES (?, 1, ?)", [.integer(id), .text(try encode(first))])
+            try db.run("DELETE FROM drafts WHERE account = ?", [.text(account)])
+            return consent
+        }
+    }
+
+    private func history(_ id: Int64) throws -> [StatusChange] {
+        try db.query("SELECT body FROM consent_history WHERE consent_id = ? ORDER BY seq", [.integer(id)]) { $0.text(0) }
+            .map { try decode(StatusChange.self, $0) }
+    }
+
+    public func consent(id: Int64) throws -> Consent? {
+        guard let body = try db.queryOne("SELECT body FROM consents WHERE id = ?", [.integer(id)], { $0.text(0) }) else { return nil }
+        var c = try decode(Consent.self, body)
+        c.history = try history(id)
+        return c
+    }
+
+    public func consents(organization: String, districtId: String?, limit: Int?) throws -> [Consent] {
+        var sql = "SELECT body FROM consents WHERE organization = ?"
+        var values: [SQLValue] = [.text(organization)]
+        if let districtId { sql += " AND district_id = ?"; values.append(.text(districtId)) }
+        sql += " ORDER BY id DESC"
+        if let limit { sql += " LIMIT ?"; values.append(.integer(Int64(limit))) }
+        return try db.query(sql, values) { $0.text(0) }.map { body in
+            var c = try decode(Consent.self, body)
+            c.history = try history(c.id)
+            return c
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
