@@ -1,6 +1,6 @@
 /// `help` and `help COMMAND`, written from the command registry.
 enum Help {
-    static func run(_ inv: Invocation) {
+    static func run(_ inv: Invocation) throws {
         let registry = inv.session.registry
         guard !inv.positionals.isEmpty else { return overview(inv, registry) }
         let words = inv.positionals.map(\.text)
@@ -17,7 +17,7 @@ enum Help {
             return
         }
         let near = Registry.nearest(words.joined(separator: " "), in: registry.commands.map(\.name) + registry.topWords)
-        inv.session.output.error("error: no command '\(words.joined(separator: " "))'\(Registry.didYouMean(near))")
+        throw inv.positionals[0].error("no command '\(words.joined(separator: " "))'\(Registry.didYouMean(near))")
     }
 
     static func overview(_ inv: Invocation, _ registry: Registry) {

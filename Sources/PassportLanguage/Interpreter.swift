@@ -84,7 +84,8 @@ public final class Interpreter {
             } catch { continue }
             for command in commands {
                 do { try run(command) } catch let e as LanguageError {
-                    report(e, file); ok = false
+                    if !e.alreadyReported { report(e, file) }
+                    ok = false
                     if !session.options.keepGoing { return false }
                 } catch {
                     report(LanguageError("\(error)", at: command.position), file); ok = false

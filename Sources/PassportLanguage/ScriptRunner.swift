@@ -45,17 +45,23 @@ public enum ScriptRunner {
         defer { session.scriptStack.removeLast(); session.scriptArguments = savedArgs }
         var failure: LanguageError?
         let keepGoing = session.options.keepGoing
+        // Under --keep-going each inner error is printed where it happens, with the chain of `run`s above it.
+        let outer = session.scriptStack.dropLast().last?.file ?? "<command>"
+        let here = "\(outer):\(inv.commandWord.position.line):\(inv.commandWord.position.column)"
+        session.runChain.append(here)
+        defer { session.runChain.removeLast() }
+        let chain = session.runChain
         let ok = Interpreter(session: session).run(text: text, file: path) { e, file in
             if failure == nil { failure = e }
-            if keepGoing { session.output.error(Interpreter.diagnostic(e, file: file)) }
+            if keepGoing { session.output.error(chain.map { "\($0): in " }.joined() + Interpreter.diagnostic(e, file: file)) }
         }
         if !ok, var inner = failure {
+            if keepGoing { inner.alreadyReported = true; throw inner }
             // The outer error points at `run`; the chain names where inside it failed.
             let place = inner.position.map { "\(path):\($0.line):\($0.column)" } ?? path
             inner.trace = [place] + inner.trace
             inner.position = inv.commandWord.position
             inner.length = inv.commandWord.length
-            if keepGoing { inner.message = "\(path) had errors"; inner.trace = [] }
             throw inner
         }
     }

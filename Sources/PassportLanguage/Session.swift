@@ -34,6 +34,8 @@ public final class Session {
     public var scriptArguments: [String] = []
     /// The scripts being run (by `run`), innermost last; relative paths resolve against the last.
     var scriptStack: [(file: String, line: Int)] = []
+    /// Where each running `run` was called from ("outer.passport:4:1"), outermost first.
+    var runChain: [String] = []
 
     /// Reads the process environment (a seam so tests can give their own).
     public var environment: (String) -> String? = { name in getenv(name).map { String(cString: $0) } }

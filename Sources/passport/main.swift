@@ -46,29 +46,47 @@ if interactive {
 }
 
 // A script: a file, -c, or piped standard input.
-let text: String
-let fileName: String
-if let c = options.commands {
-    text = c; fileName = "<command>"
-} else if let file = options.file, file != "-" {
-    do { text = try ScriptRunner.read(file) } catch { fail("\(error)") }
-    fileName = file
-    session.scriptArguments = options.scriptArguments
-} else {
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = read(0, &chunk, chunk.count)
-        if n <= 0 { break }
-        bytes.append(contentsOf: chunk[0..<n])
-    }
-    text = String(decoding: bytes, as: UTF8.self)
-    fileName = "<stdin>"
-    session.scriptArguments = options.scriptArguments
-}
 let interpreter = Interpreter(session: session)
-let ok = interpreter.run(text: text, file: fileName, pushFile: fileName) { error, file in
-    output.error(Interpreter.diagnostic(error, file: file))
+let report: (LanguageError, String) -> Void = { error, file in output.error(Interpreter.diagnostic(error, file: file)) }
+var ok = true
+if let c = options.commands {
+    ok = interpreter.run(text: c, file: "<command>", report: report)
+} else if let file = options.file, file != "-" {
+    let text: String
+    do { text = try ScriptRunner.read(file) } catch { fail("\(error)") }
+    session.scriptArguments = options.scriptArguments
+    ok = interpreter.run(text: text, file: file, pushFile: file, report: report)
+} else {
+    // Piped input runs as it arrives, a line at a time, like psql or sqlite3 reading a pipe.
+    session.scriptArguments = options.scriptArguments
+    var pending: [UInt8] = []
+    var logical = ""
+    var logicalStart = 1
+    var lineNumber = 1
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    var atEnd = false
+    reading: while !atEnd {
+        let n = read(0, &chunk, chunk.count)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { atEnd = true } else { pending.append(contentsOf: chunk[0..<n]) }
+        // Take every complete line (or, at the end, what is left).
+        while let newline = pending.firstIndex(of: 0x0A) ?? (atEnd && !pending.isEmpty ? pending.count : nil) {
+            let line = String(decoding: pending[..<newline], as: UTF8.self)
+            pending.removeFirst(min(newline + 1, pending.count))
+            if logical.isEmpty { logicalStart = lineNumber }
+            logical += logical.isEmpty ? line : "\n" + line
+            lineNumber += 1
+            if Lexer.needsMoreInput(logical) && !(atEnd && pending.isEmpty) { continue }
+            let good = interpreter.run(text: logical, file: "<stdin>", firstLine: logicalStart, report: report)
+            logical = ""
+            StandardStream.out.flush()
+            if !good {
+                ok = false
+                if !sessionOptions.keepGoing { break reading }
+            }
+            if session.exitCode != nil { break reading }
+        }
+    }
 }
 StandardStream.out.flush()
 if let code = session.exitCode { exit(ok || code != 0 ? code : 1) }

@@ -43,13 +43,12 @@ enum ConsentCommands {
                 }
                 let status = c.status(today: inv.session.today)
                 try withFormat(inv) {
-                    var sheet = try RequestPreview.sheet(c.request, session: inv.session)
-                    var text = sheet.text(title: "Consent \(c.id) — \(status.words)")
-                    text += "  Sent:          \(c.sentAt) by \(c.vendor)\n  History:\n"
-                    for h in c.history {
-                        text += "    \(h.at)  \(h.status.rawValue)  by \(h.by)\(h.message.map { " — \($0)" } ?? "")\n"
-                    }
-                    if status == .expired, let e = c.request.expires { text += "    \(e)  expired (access ended)\n" }
+                    var sheet = try RequestPreview.sheet(c.request, session: inv.session, allSchools: true)
+                    var history = c.history.map { "\($0.at)  \($0.status.rawValue)  by \($0.by)\($0.message.map { " — \($0)" } ?? "")" }
+                    if status == .expired, let e = c.request.expires { history.append("\(e)  expired (access ended)") }
+                    sheet.rows.append(("Sent", ["\(c.sentAt) by \(c.vendor)"]))
+                    sheet.rows.append(("History", history))
+                    let text = sheet.text(title: "Consent \(c.id) — \(status.words)")
                     sheet.fields = [("id", .int(c.id)), ("status", .text(status.rawValue)), ("sentAt", .text(c.sentAt.description)),
                                     ("vendor", .text(c.vendor))] + sheet.fields
                     sheet.fields.append(("history", .list(c.history.map {
@@ -95,7 +94,7 @@ enum StatusReport {
             lines.append("Draft:      open — \(DraftCommands.scopeWords(d.request, total: total)), PII Shield \(d.request.piiShield ? "on" : "off"), "
                          + "\(d.request.filters.count) filter\(d.request.filters.count == 1 ? "" : "s"), \(d.request.attachments.count) attachment\(d.request.attachments.count == 1 ? "" : "s")")
             lines.append("            last change: \(d.label); \(d.undoSteps.count) to undo, \(d.redoSteps.count) to redo")
-            lines.append("            " + (problems.isEmpty ? "ready to send" : "\(problems.count) problem\(problems.count == 1 ? "" : "s") block sending (`preview`)"))
+            lines.append("            " + (problems.isEmpty ? "ready to send" : "\(problems.count) problem\(problems.count == 1 ? " blocks" : "s block") sending (`preview`)"))
             draftValue = .record([("lastChange", .text(d.label)), ("undo", .int(d.undoSteps.count)), ("redo", .int(d.redoSteps.count)),
                                   ("problems", .int(problems.count))])
         } else {

@@ -293,14 +293,18 @@ enum DraftCommands {
         }
     }
 
-    static func shieldWords(_ r: ConsentRequest, _ app: App) -> String {
+    /// What the PII Shield does to this request; a sentence, or a phrase to follow "on — ".
+    static func shieldWords(_ r: ConsentRequest, _ app: App, sentence: Bool = true) -> String {
         let masked = app.maskedAttributes
-        if masked.isEmpty { return "\(app.name) marks no attribute Data Masking, so nothing is encrypted." }
         let encrypted = r.encryptedAttributes(app: app)
+        let words: String
+        if masked.isEmpty { return "\(app.name) marks no attribute Data Masking, so nothing is encrypted" + (sentence ? "." : "") }
         if r.piiShield {
-            return encrypted.isEmpty ? "Every masked attribute is excluded, so nothing is encrypted."
-                : "Encrypts " + encrypted.map(\.description).joined(separator: ", ") + "."
+            words = encrypted.isEmpty ? "every masked attribute is excluded, so nothing is encrypted"
+                : "encrypts " + encrypted.map(\.description).joined(separator: ", ")
+        } else {
+            words = "masked attributes are sent as is: " + masked.map(\.description).joined(separator: ", ")
         }
-        return "Masked attributes are sent as is: " + masked.map(\.description).joined(separator: ", ") + "."
+        return sentence ? words.prefix(1).uppercased() + words.dropFirst() + "." : words
     }
 }

@@ -11,7 +11,8 @@ enum FilterParsing {
         let words = inv.positionals
         let entityWord = words[0]
         guard let entity = Entity.named(entityWord.text) else {
-            throw entityWord.error("unknown entity '\(entityWord.text)'\(Registry.didYouMean(Registry.nearest(entityWord.text, in: Entity.allCases.map(\.rawValue)))); entities are \(Entity.allCases.map(\.rawValue).joined(separator: ", "))")
+            let near = Registry.didYouMean(Registry.nearest(entityWord.text, in: Entity.allCases.map(\.rawValue)))
+            throw entityWord.error("unknown entity '\(entityWord.text)'" + (near.isEmpty ? "; entities are \(Entity.allCases.map(\.rawValue).joined(separator: ", "))" : near))
         }
         var conditions: [FilterCondition] = []
         var i = 1
@@ -28,7 +29,7 @@ enum FilterParsing {
             }
             let opWord = words[i + 1]
             guard let op = FilterOperator.named(opWord.text) else {
-                throw opWord.error("unknown operator '\(opWord.text)'; for \(attr.name) (\(attr.type.rawValue)) use one of: \(FilterOperator.fitting(attr.type).map(\.rawValue).joined(separator: " "))")
+                throw opWord.error("unknown operator '\(opWord.text)'; for \(entity.rawValue).\(attr.name) (\(attr.type.rawValue)) use one of: \(FilterOperator.fitting(attr.type).map(\.rawValue).joined(separator: " "))")
             }
             var value: String?
             var valueWord = opWord

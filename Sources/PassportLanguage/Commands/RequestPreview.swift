@@ -22,7 +22,8 @@ enum RequestPreview {
         }
     }
 
-    static func sheet(_ r: ConsentRequest, session: Session) throws -> Sheet {
+    /// `allSchools`: name every school (a sent consent), not only the first ten (a draft's preview).
+    static func sheet(_ r: ConsentRequest, session: Session, allSchools: Bool = false) throws -> Sheet {
         var s = Sheet()
         let app = try session.store.app(id: r.appId)
         let district = try session.store.district(id: r.districtId)
@@ -46,7 +47,7 @@ enum RequestPreview {
             chosen = ids.map { id in schools.first { $0.id == id } ?? School(id: id, districtId: r.districtId, name: "(not in the directory)") }
             schoolLines = ["\(ids.count) of \(schools.count)"]
         }
-        let shown = r.schools == .all ? Array(chosen.prefix(10)) : chosen
+        let shown = r.schools == .all && !allSchools ? Array(chosen.prefix(10)) : chosen
         schoolLines += shown.map { "\($0.name) (\($0.id), grades \($0.gradeSpan))" }
         if shown.count < chosen.count { schoolLines.append("… and \(chosen.count - shown.count) more (`schools` lists them all)") }
         s.add("Schools", schoolLines, "schools",
@@ -56,7 +57,9 @@ enum RequestPreview {
         // PII Shield and exactly what it encrypts.
         let encrypted = app.map { r.encryptedAttributes(app: $0) } ?? []
         var shield = [r.piiShield ? "on" : "off"]
-        if let app { shield = [(r.piiShield ? "on — " : "off — ") + DraftCommands.shieldWords(r, app)] }
+        if let app {
+            shield = [(r.piiShield ? "on — " : "off — ") + DraftCommands.shieldWords(r, app, sentence: false)]
+        }
         s.add("PII Shield", shield, "piiShield",
               .record([("on", .bool(r.piiShield)), ("encrypts", .list(encrypted.map { .text($0.description) }))]))
 

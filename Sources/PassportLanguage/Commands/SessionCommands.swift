@@ -7,7 +7,7 @@ enum SessionCommands {
             CommandSpec("help", group: .session, summary: "list the commands, or explain one",
                         arguments: [ArgumentSpec("COMMAND", .command, optional: true, repeating: true)],
                         example: "help filter add", related: ["status"]) { inv in
-                Help.run(inv)
+                try Help.run(inv)
             },
             CommandSpec("status", group: .session, summary: "who is signed in, the app, the district and the open draft",
                         example: "status", related: ["whoami", "preview"]) { inv in

@@ -209,7 +209,9 @@ public final class Completer {
         }
         let common = commonPrefix(real.map(\.value))
         if common.count > p.current.count {
-            return CompletionResult(deleteBeforeCursor: deleteCount, insert: quoted(common, complete: false, open: p.openQuote), listing: [])
+            // When every candidate must be quoted, open the quote now so the blank typed next stays in the word.
+            let open = p.openQuote ?? (real.allSatisfy { quoted($0.value, complete: true, open: nil) != $0.value } ? "\"" : nil)
+            return CompletionResult(deleteBeforeCursor: deleteCount, insert: quoted(common, complete: false, open: open), listing: [])
         }
         let width = min(48, matches.map { $0.value.displayWidth }.max() ?? 0)
         let listing = matches.map { c -> String in

@@ -23,6 +23,8 @@ public struct FlagSpec: Sendable {
     public var value: String?
     public var help: String
     public var kind: ValueKind
+    /// A value written `[VALUE]` may be left out (`--password` alone asks for it).
+    public var valueIsOptional: Bool { value?.hasPrefix("[") == true }
     public init(_ name: String, _ value: String? = nil, _ help: String, kind: ValueKind = .text) {
         self.name = name; self.value = value; self.help = help; self.kind = value == nil ? .none : kind
     }

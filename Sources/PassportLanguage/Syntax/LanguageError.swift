@@ -14,6 +14,8 @@ public struct LanguageError: Error, Sendable, Equatable, CustomStringConvertible
     public var length: Int
     /// The chain of scripts this error happened inside, outermost first ("outer.passport:4").
     public var trace: [String] = []
+    /// Printed already (inside a `run` under --keep-going); it only makes the outer command fail.
+    public var alreadyReported = false
 
     public init(_ message: String, at position: SourcePosition? = nil, length: Int = 1) {
         self.message = message; self.position = position; self.length = max(1, length)

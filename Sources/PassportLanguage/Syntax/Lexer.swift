@@ -1,9 +1,10 @@
 /// Splits input into commands and words (LANGUAGE.md "Lexical rules").
 public struct Lexer {
-    /// Whether the text ends inside a quote or with a `\` continuation, so more lines are needed.
+    /// Whether the text ends with a `\` continuation, so the command goes on on the next line.
+    /// (Quotes never span lines: an unterminated quote is an error on its line.)
     public static func needsMoreInput(_ text: String) -> Bool {
         var scanner = Scanner(text, firstLine: 1)
-        do { _ = try scanner.commands() } catch let e as LanguageError { return e.message.hasPrefix("unterminated") } catch { return false }
+        _ = try? scanner.commands()
         return scanner.endsWithContinuation
     }
 
@@ -87,14 +88,14 @@ public struct Lexer {
                     quoted = true
                     let qpos = position
                     advance()
-                    while !atEnd && current != "'" { literal.append(current); advance() }
-                    guard !atEnd else { throw LanguageError("unterminated single quote", at: qpos) }
+                    while !atEnd && current != "'" && !current.isNewline { literal.append(current); advance() }
+                    guard !atEnd, current == "'" else { throw LanguageError("unterminated single quote: close it on the same line", at: qpos) }
                     advance()
                 } else if c == "\"" {
                     quoted = true
                     let qpos = position
                     advance()
-                    while !atEnd && current != "\"" {
+                    while !atEnd && current != "\"" && !current.isNewline {
                         if current == "\\", let n = peek() {
                             switch n {
                             case "\"", "\\", "$": literal.append(n); advance(); advance(); continue
@@ -106,7 +107,7 @@ public struct Lexer {
                         if current == "$", let v = try variable() { flush(); pieces.append(v); continue }
                         literal.append(current); advance()
                     }
-                    guard !atEnd else { throw LanguageError("unterminated double quote", at: qpos) }
+                    guard !atEnd, current == "\"" else { throw LanguageError("unterminated double quote: close it on the same line", at: qpos) }
                     advance()
                 } else if c == "$", let v = try variable() {
                     flush(); pieces.append(v)

@@ -112,6 +112,8 @@ public final class Registry {
                     guard f.value != nil else { throw a.error("--\(name) is a switch and takes no value") }
                     let value = String(body[body.index(after: eq)...])
                     flags[name] = Argument(text: value, position: a.position, length: a.length, quoted: a.quoted)
+                } else if f.valueIsOptional && (i + 1 >= args.count || (!args[i + 1].quoted && args[i + 1].text.hasPrefix("--"))) {
+                    flags[name] = Argument(text: "", position: a.position, length: a.length, quoted: false)
                 } else if f.value != nil {
                     guard i + 1 < args.count else { throw a.error("--\(name) needs a value: --\(name) \(f.value!)") }
                     flags[name] = args[i + 1]

@@ -1,0 +1,138 @@
+import Foundation
+import XCTest
+
+/// What transcripts cannot show: which stream a line went to, a killed process, two shells at once.
+final class ProcessTests: XCTestCase {
+    var home: URL!
+    var store: String { home.appendingPathComponent("store.db").path }
+    var env: [String: String] { TranscriptTests.baseEnvironment(home: home, store: store) }
+
+    override func setUpWithError() throws {
+        home = FileManager.default.temporaryDirectory.appendingPathComponent("passport-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    }
+    override func tearDown() { try? FileManager.default.removeItem(at: home) }
+
+    /// Runs passport with separate standard output and error.
+    func run(_ args: [String], stdin: String? = nil) throws -> (out: String, err: String, status: Int32) {
+        let p = Process()
+        p.executableURL = TranscriptTests.binary
+        p.arguments = args
+        p.environment = env
+        let errURL = home.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let err = try FileHandle(forWritingTo: errURL)
+        let out = Pipe(), input = Pipe()
+        p.standardOutput = out; p.standardError = err; p.standardInput = input
+        try p.run()
+        try err.close()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: o, as: UTF8.self), try String(contentsOf: errURL, encoding: .utf8), p.terminationStatus)
+    }
+
+    func testErrorsGoToStandardErrorAndResultsToStandardOutput() throws {
+        let r = try run(["-c", "echo one; district use 99999999; echo never"])
+        XCTAssertEqual(r.out, "one\n")
+        XCTAssertEqual(r.err, "<command>:1:24: error: no district with id or name '99999999' (`district search` finds them)\n")
+        XCTAssertEqual(r.status, 1)
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let r = try run(["--no-such-option"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.hasPrefix("passport: unknown option '--no-such-option'\nusage: passport"), r.err)
+        XCTAssertEqual(try run(["-c"]).status, 2)
+        XCTAssertEqual(try run(["--format", "yaml", "-c", "echo"]).status, 2)
+        XCTAssertEqual(try run(["-f", "no-such-file.passport"]).status, 1)
+    }
+
+    func testPipedInputRunsAsAScriptWithoutPromptOrBanner() throws {
+        let r = try run([], stdin: "echo hello\nset X café\necho $X\n")
+        XCTAssertEqual(r.out, "hello\ncafé\n")
+        XCTAssertEqual(r.err, "")
+        XCTAssertEqual(r.status, 0)
+    }
+
+    func testADraftSurvivesKillNine() throws {
+        let setup = """
+        login ops@acme.example
+        app create "Acme Reading" --description "Reading practice for grades 3 to 8 that adapts to each student"
+        app publish
+        district use 1737080
+        request access
+        pii off
+        filter add classes grades >= 07
+        echo steps-done
+        """
+        // A shell that stays alive on an open pipe, killed with SIGKILL after its last step.
+        let p = Process()
+        p.executableURL = TranscriptTests.binary
+        p.environment = env
+        let out = Pipe(), input = Pipe()
+        p.standardOutput = out; p.standardInput = input
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data((setup + "\n").utf8))
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !seen.contains("steps-done"), Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        XCTAssertTrue(seen.contains("steps-done"), seen)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+
+        let r = try run(["-c", "login ops@acme.example; status; filter list"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("Your open draft is back: Acme Reading › Springfield School District 186"), r.out)
+        XCTAssertTrue(r.out.contains("PII Shield off, 1 filter"), r.out)
+        XCTAssertTrue(r.out.contains("classes where grades at or above 07 (7th grade)"), r.out)
+    }
+
+    func testTwoShellsOnOneStoreDoNotCorruptIt() throws {
+        _ = try run(["-c", "echo loaded"])
+        func script(_ who: String) -> String {
+            var lines = ["login \(who)@\(who).example"]
+            for i in 0..<40 {
+                lines.append("app create \"\(who) app \(i)\" --description \"An app that \(who) made for the concurrency test\"")
+            }
+            lines.append("app publish")
+            lines.append("district use 1737080")
+            lines.append("request access")
+            for _ in 0..<20 { lines += ["pii off", "pii on"] }
+            return lines.joined(separator: "\n")
+        }
+        let processes = try ["alpha", "beta"].map { who -> (Process, URL) in
+            let url = home.appendingPathComponent("\(who).passport")
+            try script(who).write(to: url, atomically: true, encoding: .utf8)
+            let p = Process()
+            p.executableURL = TranscriptTests.binary
+            p.arguments = [url.path]
+            p.environment = env
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return (p, url)
+        }
+        for (p, _) in processes { p.waitUntilExit(); XCTAssertEqual(p.terminationStatus, 0) }
+        for who in ["alpha", "beta"] {
+            let r = try run(["-c", "login \(who)@\(who).example; app list --format csv; status"])
+            XCTAssertEqual(r.out.split(separator: "\n").filter { $0.first?.isNumber == true && $0.contains(",\(who) app ") }.count, 40, r.out)
+            XCTAssertTrue(r.out.contains("40 to undo"), r.out)
+        }
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        check.arguments = [store, "PRAGMA integrity_check"]
+        let pipe = Pipe()
+        check.standardOutput = pipe
+        try check.run()
+        check.waitUntilExit()
+        XCTAssertEqual(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "ok\n")
+    }
+}
