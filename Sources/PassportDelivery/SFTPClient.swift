@@ -10,6 +10,7 @@ private let libssh2Status: Int32 = libssh2_init(0)
 /// Not safe to share between threads; open one client per delivery.
 public final class SFTPClient {
     private let endpoint: SFTPEndpoint
+    private let timeoutSeconds: Int
     private var socket: ServerSocket?
     private var session: OpaquePointer?
     private var sftp: OpaquePointer?
@@ -20,10 +21,12 @@ public final class SFTPClient {
     /// The server's SSH version banner, e.g. `SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3`.
     public let banner: String?
 
-    /// Connects, checks nothing about the host key (compare `hostKeyFingerprint` yourself),
-    /// logs in with the password and starts SFTP. Everything opened is released if a step fails.
-    public init(_ endpoint: SFTPEndpoint, timeoutSeconds: Int = 10) throws {
-        let timeout = max(1, timeoutSeconds)
+    /// Connects, logs in with the password and starts SFTP. Everything opened is released if a step fails.
+    ///
+    /// With `expectedHostKey` (a fingerprint as `hostKeyFingerprint` gives it), a server presenting
+    /// any other key is refused before the password is sent; without it, nothing about the key is checked.
+    public init(_ endpoint: SFTPEndpoint, timeoutSeconds: Int = 10, expectedHostKey: String? = nil) throws {
+        let timeout = min(max(1, timeoutSeconds), 86_400)
         guard libssh2Status == 0 else {
             throw SFTPError.handshake(endpoint, reason: "libssh2 could not initialise (error \(libssh2Status))")
         }
@@ -38,14 +41,17 @@ public final class SFTPClient {
             libssh2_session_set_blocking(session, 1)
             libssh2_session_set_timeout(session, timeout * 1000)
             guard libssh2_session_handshake(session, socket.descriptor) == 0 else {
-                throw SFTPError.handshake(endpoint, reason: Self.lastError(of: session).message)
+                throw SFTPError.handshake(endpoint, reason: Self.reason(session, timeout))
             }
             shookHands = true
             hostKeyFingerprint = try Self.fingerprint(of: session, endpoint)
-            banner = libssh2_session_banner_get(session).map { Self.trimmed(String(cString: $0)) }
-            try Self.logIn(session, endpoint)
+            if let expectedHostKey, !Self.sameFingerprint(expectedHostKey, hostKeyFingerprint) {
+                throw SFTPError.unexpectedHostKey(endpoint, presented: hostKeyFingerprint, expected: expectedHostKey)
+            }
+            banner = libssh2_session_banner_get(session).map { String(cString: $0).trimmingSpaces }
+            try Self.logIn(session, endpoint, timeout)
             guard let started = libssh2_sftp_init(session) else {
-                throw SFTPError.startSFTP(endpoint, reason: Self.lastError(of: session).message)
+                throw SFTPError.startSFTP(endpoint, reason: Self.reason(session, timeout))
             }
             sftp = started
         } catch {
@@ -53,6 +59,7 @@ public final class SFTPClient {
             throw error
         }
         self.endpoint = endpoint
+        self.timeoutSeconds = timeout
         self.socket = socket
         self.session = session
         self.sftp = sftp
@@ -206,19 +213,19 @@ public final class SFTPClient {
         if let status = sftpStatus() {
             reason = Self.describe(status: status, during: operation)
         } else if let session {
-            reason = Self.lastError(of: session).message
+            reason = Self.reason(session, timeoutSeconds)
         } else {
             reason = "the connection is already closed"
         }
         return SFTPError.file(operation, endpoint, path: path, to: destination, reason: reason)
     }
 
-    private static func logIn(_ session: OpaquePointer, _ endpoint: SFTPEndpoint) throws {
+    private static func logIn(_ session: OpaquePointer, _ endpoint: SFTPEndpoint, _ timeout: Int) throws {
         let user = endpoint.user
         guard let offered = libssh2_userauth_list(session, user, UInt32(user.utf8.count)) else {
             // A NULL list means either that "none" was accepted or that the server hung up.
             if libssh2_userauth_authenticated(session) != 0 { return }
-            throw SFTPError.authenticate(endpoint, reason: lastError(of: session).message)
+            throw SFTPError.authenticate(endpoint, reason: reason(session, timeout))
         }
         let methods = String(cString: offered).split(separator: ",").map(String.init)
         let status: Int32
@@ -231,7 +238,7 @@ public final class SFTPClient {
                 endpoint, reason: "the server offers only \(methods.joined(separator: ", ")), not a password login")
         }
         guard status == 0 else {
-            throw SFTPError.authenticate(endpoint, reason: lastError(of: session).message)
+            throw SFTPError.authenticate(endpoint, reason: reason(session, timeout))
         }
     }
 
@@ -243,6 +250,17 @@ public final class SFTPClient {
         return "SHA256:" + unpaddedBase64(Array(digest))
     }
 
+    /// Tolerates the forms people paste: with or without `SHA256:`, with or without `=` padding.
+    private static func sameFingerprint(_ given: String, _ actual: String) -> Bool {
+        func bare(_ text: String) -> Substring {
+            var text = Substring(text.trimmingSpaces)
+            if text.hasPrefix("SHA256:") { text = text.dropFirst(7) }
+            while text.hasSuffix("=") { text = text.dropLast() }
+            return text
+        }
+        return bare(given) == bare(actual)
+    }
+
     private static func release(sftp: OpaquePointer?, session: OpaquePointer?, politely: Bool, socket: ServerSocket?) {
         if let sftp { libssh2_sftp_shutdown(sftp) }
         if let session {
@@ -250,6 +268,21 @@ public final class SFTPClient {
             libssh2_session_free(session)
         }
         socket?.close()
+    }
+
+    /// libssh2's last error, with what it means for the connection said first where libssh2's
+    /// own words (e.g. "Unable to send FXP_OPEN*") would leave a person guessing.
+    private static func reason(_ session: OpaquePointer, _ timeout: Int) -> String {
+        let (code, message) = lastError(of: session)
+        switch code {
+        case LIBSSH2_ERROR_TIMEOUT, LIBSSH2_ERROR_SOCKET_TIMEOUT:
+            return "no answer within \(timeout) seconds (\(message))"
+        case LIBSSH2_ERROR_SOCKET_SEND, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_DISCONNECT,
+             LIBSSH2_ERROR_SOCKET_NONE:
+            return "the connection was lost (\(message))"
+        default:
+            return message
+        }
     }
 
     private static func lastError(of session: OpaquePointer) -> (code: Int32, message: String) {
@@ -268,12 +301,6 @@ public final class SFTPClient {
 
     private static func size(_ attributes: LIBSSH2_SFTP_ATTRIBUTES) -> UInt64 {
         attributes.flags & UInt(LIBSSH2_SFTP_ATTR_SIZE) != 0 ? attributes.filesize : 0
-    }
-
-    private static func trimmed(_ text: String) -> String {
-        var text = Substring(text)
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
     }
 
     /// The server's answer to a request, in words; SFTP version 3 says little more than "failure".
@@ -300,5 +327,14 @@ public final class SFTPClient {
         case Int32(LIBSSH2_FX_NO_CONNECTION), Int32(LIBSSH2_FX_CONNECTION_LOST): return "the connection was lost"
         default: return "the server answered with SFTP status \(status)"
         }
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
     }
 }

@@ -4,7 +4,7 @@
 public struct SFTPError: Error, CustomStringConvertible, Sendable {
     /// The step that failed.
     public enum Operation: String, Sendable {
-        case resolve, connect, handshake, authenticate, startSFTP
+        case resolve, connect, handshake, verifyHostKey, authenticate, startSFTP
         case list, makeDirectory, upload, rename, remove, removeDirectory, stat
     }
 
@@ -37,6 +37,12 @@ extension SFTPError {
     static func handshake(_ endpoint: SFTPEndpoint, reason: String) -> SFTPError {
         SFTPError(.handshake, server: endpoint.address,
                   what: "The SSH handshake with \(endpoint.address) failed", reason: reason)
+    }
+
+    static func unexpectedHostKey(_ endpoint: SFTPEndpoint, presented: String, expected: String) -> SFTPError {
+        SFTPError(.verifyHostKey, server: endpoint.address,
+                  what: "The SFTP server at \(endpoint.address) is not the one expected",
+                  reason: "its host key is \(presented), not \(expected); the password was not sent")
     }
 
     static func authenticate(_ endpoint: SFTPEndpoint, reason: String) -> SFTPError {

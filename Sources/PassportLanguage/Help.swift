@@ -71,3 +71,34 @@ enum Help {
 extension String {
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
 }
+
+extension Help {
+    /// Docs/reference.md, written from the registry so the documentation and `help` never disagree.
+    public static func markdownReference(_ registry: Registry = .standard()) -> String {
+        var out = """
+        # Command reference
+
+        Every command of `passport`, grouped as the job goes. Generated from the command registry
+        (the same source as `help` and Tab); a test fails when this file falls behind it.
+        Regenerate with `PASSPORT_UPDATE_DOCS=1 swift test --filter testDocsReferenceIsCurrent`.
+
+        """
+        for group in CommandGroup.allCases {
+            let cmds = registry.commands.filter { $0.group == group }
+            guard !cmds.isEmpty else { continue }
+            out += "\n## \(group.rawValue)\n"
+            for c in cmds {
+                out += "\n### `\(c.name)`\n\n\(c.summary.prefix(1).uppercased() + c.summary.dropFirst()).\n\n"
+                out += ([c.usage] + c.extraForms).map { "    \($0)\n" }.joined()
+                if !c.flags.isEmpty {
+                    out += "\n| flag | meaning |\n|---|---|\n"
+                    for f in c.flags { out += "| `--\(f.name)\(f.value.map { " " + $0 } ?? "")` | \(f.help.replacing("|", with: "\\|")) |\n" }
+                }
+                if !c.details.isEmpty { out += "\n\(c.details)\n" }
+                out += "\nExample: `\(c.example)`\n"
+                if !c.related.isEmpty { out += "\nSee also: " + c.related.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+            }
+        }
+        return out
+    }
+}
