@@ -36,8 +36,17 @@ public final class Database {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit {
+    private var closed = false
+
+    deinit { close() }
+
+    /// Closes the connection; the last one to close folds the write-ahead log back into the file,
+    /// so the next start does not have to read it.
+    public func close() {
+        guard !closed else { return }
+        closed = true
         statements.values.forEach { $0.finalize() }
+        statements.removeAll()
         sqlite3_close_v2(handle)
     }
 

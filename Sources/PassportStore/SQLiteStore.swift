@@ -68,8 +68,13 @@ public final class SQLiteStore: Store {
             try db.execute("INSERT INTO district_words(district_words) VALUES('rebuild')")
             try db.run("INSERT INTO settings VALUES ('directory_loaded', ?)", [.text(String(monotonicSeconds() - started))])
         }
+        // Fold the load out of the write-ahead log now, so no later start has to replay it.
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         directoryLoadSeconds = monotonicSeconds() - started
     }
+
+    /// Closes the store (at exit: `exit()` runs no deinitializers).
+    public func close() { db.close() }
 
     public func setting(_ key: String) throws -> String? {
         try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(key)]) { $0.text(0) }

@@ -41,8 +41,15 @@ var sessionOptions = options.session
 sessionOptions.interactive = interactive
 let session = Session(store: store, storePath: storePath, output: output, options: sessionOptions)
 
+/// Leaves with `code`, after writing out what is buffered and closing the store.
+@MainActor func finish(_ code: Int32) -> Never {
+    StandardStream.out.flush()
+    store.close()
+    exit(code)
+}
+
 if interactive {
-    exit(Shell(session: session, options: options).run())
+    finish(Shell(session: session, options: options).run())
 }
 
 // A script: a file, -c, or piped standard input.
@@ -88,6 +95,5 @@ if let c = options.commands {
         }
     }
 }
-StandardStream.out.flush()
-if let code = session.exitCode { exit(ok || code != 0 ? code : 1) }
-exit(ok ? 0 : 1)
+if let code = session.exitCode { finish(ok || code != 0 ? code : 1) }
+finish(ok ? 0 : 1)
