@@ -224,6 +224,10 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func attachmentContent(sha256: String) throws -> [UInt8]? {
+        try db.queryOne("SELECT content FROM attachment_contents WHERE sha256 = ?", [.text(sha256)]) { $0.blob(0) }
+    }
+
     // MARK: Consents
 
     public func sendConsent(_ request: ConsentRequest, account: String, organization: String, appName: String,

@@ -28,6 +28,7 @@ public protocol Store: AnyObject {
 
     // MARK: Attachments (content-addressed)
     func saveAttachmentContent(_ bytes: [UInt8], sha256: String) throws
+    func attachmentContent(sha256: String) throws -> [UInt8]?
 
     // MARK: Consents
     /// Freezes a draft as a pending consent and removes the draft, in one transaction.

@@ -53,6 +53,15 @@ struct HistoryFile {
     }
 
     /// Creates the file's directory and any missing parents, mode 0700.
+    /// Runs `body` holding an exclusive lock (a `.lock` file beside the history), so two shells
+    /// saving at the same moment do not lose each other's lines.
+    func locked(_ body: () -> Void) {
+        let fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { _ = flock(fd, LOCK_EX) }
+        body()
+        if fd >= 0 { _ = flock(fd, LOCK_UN); close(fd) }
+    }
+
     func createDirectory() -> String? {
         var directory = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()

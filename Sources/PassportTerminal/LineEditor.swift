@@ -88,10 +88,18 @@ public final class LineEditor {
 
     /// Add an entry and save the whole history at once: write a temporary file in the same
     /// directory, mode 0600, then rename over the old file.
+    ///
+    /// The file is re-read first (under a lock), so two shells at once keep both sessions' lines;
+    /// each shell's Up arrow walks its own session plus what was on disk when it started.
     public func addHistory(_ entry: String) {
         guard !entry.isEmpty, !entry.utf8.contains(0) else { return }
         remember(entry)
-        historyFile?.save(entries)
+        guard let file = historyFile else { return }
+        file.locked {
+            var onDisk = file.load().entries
+            if onDisk.last != entry { onDisk.append(entry) }
+            _ = file.save(Array(onDisk.suffix(Self.historySize)))
+        }
     }
 
     /// Keeps `entries` equal to what libedit holds: at most historySize, no adjacent duplicates.

@@ -135,4 +135,66 @@ final class ProcessTests: XCTestCase {
         check.waitUntilExit()
         XCTAssertEqual(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "ok\n")
     }
+
+    func testDraftSaveRebuildsTheSameDraftWithNoSecretInIt() throws {
+        let secret = "correct-horse-battery-staple"
+        let saved = home.appendingPathComponent("saved.passport").path
+        let script = """
+        login ops@acme.example
+        app create "Acme Reading" --description "Reading practice for grades 3 to 8 that adapts to each student"
+        app require students.givenName --mask
+        app publish
+        district use 1737080
+        request connect "Lanphier High School"
+        schools add "Springfield High School"
+        pii off
+        attributes exclude students.phone
+        filter add classes grades >= 07 and title contains "AP "
+        sftp --host sftp.acme.example --user springfield --password \(secret) --path /in
+        attach \(TranscriptTests.transcripts.path)/fixtures/springfield-dpa.pdf
+        expires 2027-06-30
+        message "It's the 'pilot' year"
+        preview --format json
+        draft save \(saved)
+        discard
+        """
+        let first = try run(["-c", script.replacingOccurrences(of: "\n", with: ";")])
+        XCTAssertEqual(first.status, 0, first.err)
+        let text = try String(contentsOfFile: saved, encoding: .utf8)
+        XCTAssertFalse(text.contains(secret), text)
+        XCTAssertTrue(text.contains("--password-env PASSPORT_SFTP_PASSWORD"), text)
+        var environment = env
+        environment["PASSPORT_SFTP_PASSWORD"] = secret
+        let p = Process()
+        p.executableURL = TranscriptTests.binary
+        p.arguments = ["-c", "run \(saved); preview --format json"]
+        p.environment = environment
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let replay = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, replay)
+        let before = first.out.split(separator: "\n").filter { $0.hasPrefix("{\"app\"") }
+        let after = replay.split(separator: "\n").filter { $0.hasPrefix("{\"app\"") }
+        XCTAssertEqual(before.count, 1)
+        // The one difference: a typed password now comes from the environment variable the script names.
+        let typed = before.map { $0.replacingOccurrences(of: "\"passwordEnv\":null", with: "\"passwordEnv\":\"PASSPORT_SFTP_PASSWORD\"") }
+        XCTAssertEqual(typed, after.map(String.init), "the replayed draft previews exactly as the saved one")
+        // Nowhere in the store is the password in clear.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: store))
+        XCTAssertNil(bytes.range(of: Data(secret.utf8)))
+    }
+
+    func testLinesOfAnyLengthThroughAPipe() throws {
+        let long = String(repeating: "abcdefghij", count: 10_000)
+        let r = try run([], stdin: "echo \(long)\necho after\n")
+        XCTAssertEqual(r.out, long + "\nafter\n")
+        XCTAssertEqual(r.status, 0)
+    }
+
+    func testEchoPrintsEachCommandBeforeItRuns() throws {
+        let r = try run(["--echo", "-c", "echo one; set X 2; echo $X"])
+        XCTAssertEqual(r.out, "> echo one\none\n> set X 2\n> echo $X\n2\n")
+    }
 }

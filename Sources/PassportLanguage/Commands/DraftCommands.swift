@@ -269,6 +269,7 @@ enum DraftCommands {
                 try inv.session.saveDraft(nil)
                 inv.say("Discarded the draft for \(district).")
             },
+            DraftScript.spec,
         ]
     }
 
