@@ -1,6 +1,8 @@
 /// Where a consent stands (DOMAIN.md "Statuses").
 public enum ConsentStatus: String, Codable, Sendable, CaseIterable {
     case draft, pending, approved, rejected, expired
+    /// Replaced by an approved change request ("Request Changes").
+    case superseded
 
     public var words: String {
         switch self {
@@ -9,6 +11,7 @@ public enum ConsentStatus: String, Codable, Sendable, CaseIterable {
         case .approved: return "Approved"
         case .rejected: return "Rejected"
         case .expired: return "Expired"
+        case .superseded: return "Superseded"
         }
     }
 }
@@ -39,6 +42,14 @@ public struct Consent: Codable, Sendable, Equatable {
                 organization: String, sentAt: Timestamp, history: [StatusChange]) {
         self.id = id; self.request = request; self.appName = appName; self.districtName = districtName
         self.vendor = vendor; self.organization = organization; self.sentAt = sentAt; self.history = history
+    }
+
+    /// Who may move a consent from one status to the next: the district decides a pending request.
+    public func decide(_ status: ConsentStatus, today: Day) throws {
+        let now = self.status(today: today)
+        guard now == .pending else {
+            throw DomainError("consent \(id) is \(now.rawValue), not pending; only a pending request can be \(status.rawValue)")
+        }
     }
 
     /// The status as reported today: an approved consent past its expiration reports `expired`.

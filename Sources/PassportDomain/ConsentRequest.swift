@@ -83,6 +83,8 @@ public struct ConsentRequest: Codable, Sendable, Equatable {
     public var attachments: [Attachment]
     public var expires: Day?
     public var message: String?
+    /// The approved consent this request would change ("Request Changes"), if any.
+    public var replaces: Int64?
 
     public init(appId: Int64, districtId: String, schools: SchoolSelection) {
         self.appId = appId; self.districtId = districtId; self.schools = schools
@@ -126,6 +128,30 @@ public struct ConsentRequest: Codable, Sendable, Equatable {
     public mutating func setExpiration(_ day: Day, today: Day) throws {
         guard day > today else { throw DomainError("expiration \(day) is not after today (\(today)); access must end on a later date") }
         expires = day
+    }
+
+    /// What this request adds to and removes from `old`, section by section, in words.
+    public func changes(from old: ConsentRequest) -> [(section: String, added: [String], removed: [String])] {
+        var out: [(String, [String], [String])] = []
+        func diff(_ section: String, _ new: [String], _ was: [String]) {
+            let added = new.filter { !was.contains($0) }, removed = was.filter { !new.contains($0) }
+            if !added.isEmpty || !removed.isEmpty { out.append((section, added, removed)) }
+        }
+        func schoolWords(_ s: SchoolSelection) -> [String] {
+            switch s { case .all: return ["all schools"]; case .some(let ids): return ids }
+        }
+        diff("Schools", schoolWords(schools), schoolWords(old.schools))
+        diff("PII Shield", [piiShield ? "on" : "off"], [old.piiShield ? "on" : "off"])
+        // Excluding an attribute removes it from what is shared, and the other way round.
+        diff("Attributes shared", old.excluded.map(\.description), excluded.map(\.description))
+        diff("Filters", filters.map(\.words), old.filters.map(\.words))
+        let sftpWords = { (c: SFTPConfig?) in c.map { ["\($0.user)@\($0.host):\($0.port)\($0.path ?? "")"] } ?? [] }
+        diff("SFTP Delivery", sftpWords(sftp), sftpWords(old.sftp))
+        diff("Sync hold threshold", thresholdPercent.map { ["\($0)%"] } ?? [], old.thresholdPercent.map { ["\($0)%"] } ?? [])
+        diff("Attachments", attachments.map(\.name), old.attachments.map(\.name))
+        diff("Expires", expires.map { [$0.description] } ?? ["never"], old.expires.map { [$0.description] } ?? ["never"])
+        diff("Message", message.map { [$0] } ?? [], old.message.map { [$0] } ?? [])
+        return out
     }
 
     /// Attributes the PII Shield will encrypt: the app's masked ones still shared.

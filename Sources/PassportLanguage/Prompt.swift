@@ -2,6 +2,7 @@
 public enum Prompt {
     public static func text(_ s: Session, continuation: Bool = false) -> String {
         var parts: [String] = []
+        if s.adminOf != nil { parts.append("admin") }
         if let id = s.appId, let app = try? s.store.app(id: id) { parts.append(app.name) }
         if let id = s.districtId, let d = try? s.store.district(id: id) { parts.append(d.name) }
         if s.draft != nil { parts.append("draft") }

@@ -24,6 +24,8 @@ public final class Session {
     public var options: SessionOptions
 
     public private(set) var account: String?
+    /// Set when signed in as a district admin (`login EMAIL --district DISTRICT`): that district's id.
+    public private(set) var adminOf: String?
     public var organization: String? { account.map { String($0.split(separator: "@").last ?? "").lowercased() } }
     public var appId: Int64?
     public var districtId: String?
@@ -62,22 +64,50 @@ public final class Session {
 
     // MARK: Who and what is selected
 
-    func signIn(_ email: String) throws {
+    func signIn(_ email: String, districtAdmin: String? = nil) throws {
         account = email.lowercased()
-        appId = nil; districtId = nil
-        draft = try store.draft(account: email.lowercased())
+        adminOf = districtAdmin
+        appId = nil; districtId = districtAdmin
+        draft = districtAdmin == nil ? try store.draft(account: email.lowercased()) : nil
         if let d = draft { appId = d.request.appId; districtId = d.request.districtId }
     }
 
-    func signOut() { account = nil; appId = nil; districtId = nil; draft = nil }
+    func signOut() { account = nil; adminOf = nil; appId = nil; districtId = nil; draft = nil }
 
     func requireAccount(_ inv: Invocation) throws -> String {
         guard let account else { throw inv.error("not signed in; start with `login EMAIL`") }
         return account
     }
 
-    func requireApp(_ inv: Invocation) throws -> App {
+    /// Vendors build and send requests; a district admin decides them.
+    func requireVendor(_ inv: Invocation) throws -> String {
+        let who = try requireAccount(inv)
+        if let d = adminOf {
+            let name = (try? store.district(id: d))??.name ?? d
+            throw inv.error("signed in as an admin of \(name): `\(inv.spec.name)` is for vendors (`login EMAIL` signs in as one)")
+        }
+        return who
+    }
+
+    func requireDistrictAdmin(_ inv: Invocation) throws -> District {
         _ = try requireAccount(inv)
+        guard let id = adminOf, let d = try store.district(id: id) else {
+            throw inv.error("`\(inv.spec.name)` is for a district's admin: sign in with `login EMAIL --district DISTRICT`")
+        }
+        return d
+    }
+
+    /// A consent this account may see: the vendor's organization's, or one addressed to the admin's district.
+    func visibleConsent(_ word: Argument) throws -> Consent {
+        let text = word.text.hasPrefix("#") ? String(word.text.dropFirst()) : word.text
+        guard let id = Int64(text) else { throw word.error("'\(word.text)' is not a consent id") }
+        let c = try store.consent(id: id)
+        if let c, adminOf != nil ? c.request.districtId == adminOf : c.organization == organization { return c }
+        throw word.error("no consent \(id) of yours (`consents` lists them)")
+    }
+
+    func requireApp(_ inv: Invocation) throws -> App {
+        _ = try requireVendor(inv)
         guard let id = appId, let app = try store.app(id: id) else {
             throw inv.error("no app selected; choose one with `app use APP` or make one with `app create NAME`")
         }
@@ -92,7 +122,7 @@ public final class Session {
     }
 
     func requireDraft(_ inv: Invocation) throws -> Draft {
-        _ = try requireAccount(inv)
+        _ = try requireVendor(inv)
         guard let draft else { throw inv.error("no open draft; open one with `request access` or `request connect SCHOOL`") }
         return draft
     }

@@ -76,6 +76,8 @@ public final class SQLiteStore: Store {
     /// Closes the store (at exit: `exit()` runs no deinitializers).
     public func close() { db.close() }
 
+    public func inTransaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
     public func setting(_ key: String) throws -> String? {
         try db.queryOne("SELECT value FROM settings WHERE key = ?", [.text(key)]) { $0.text(0) }
     }
@@ -258,6 +260,23 @@ public final class SQLiteStore: Store {
         var c = try decode(Consent.self, body)
         c.history = try history(id)
         return c
+    }
+
+    public func consents(addressedTo districtId: String) throws -> [Consent] {
+        try db.query("SELECT body FROM consents WHERE district_id = ? ORDER BY id DESC", [.text(districtId)]) { $0.text(0) }.map { body in
+            var c = try decode(Consent.self, body)
+            c.history = try history(c.id)
+            return c
+        }
+    }
+
+    public func recordStatus(_ change: StatusChange, consent id: Int64, check: (Consent) throws -> Void) throws {
+        try db.transaction {
+            guard let current = try consent(id: id) else { throw DomainError("no consent \(id)") }
+            try check(current)
+            let seq = Int64(current.history.count + 1)
+            try db.run("INSERT INTO consent_history VALUES (?, ?, ?)", [.integer(id), .integer(seq), .text(try encode(change))])
+        }
     }
 
     public func consents(organization: String, districtId: String?, limit: Int?) throws -> [Consent] {

@@ -37,6 +37,14 @@ public protocol Store: AnyObject {
     func consent(id: Int64) throws -> Consent?
     /// Consents of an organization, newest first.
     func consents(organization: String, districtId: String?, limit: Int?) throws -> [Consent]
+    /// Consents addressed to a district (what its admin sees), newest first.
+    func consents(addressedTo districtId: String) throws -> [Consent]
+    /// Appends a status change, in one transaction with `check`, which sees the consent as it is
+    /// inside the transaction (so two admins deciding at once cannot both win).
+    func recordStatus(_ change: StatusChange, consent id: Int64, check: (Consent) throws -> Void) throws
+
+    /// Runs `body` as one transaction: all of its writes land, or none.
+    func inTransaction<T>(_ body: () throws -> T) throws -> T
 
     // MARK: Settings
     func setting(_ key: String) throws -> String?

@@ -197,4 +197,29 @@ final class ProcessTests: XCTestCase {
         let r = try run(["--echo", "-c", "echo one; set X 2; echo $X"])
         XCTAssertEqual(r.out, "> echo one\none\n> set X 2\n> echo $X\n2\n")
     }
+
+    func testAnApprovedConsentPastItsExpirationReportsExpired() throws {
+        let setup = """
+        login ops@acme.example; app create "Acme Sync" --description "Nightly roster sync through the Data API for gradebooks" --delivery api
+        app publish; district use 0100005; request access; threshold 10%; expires 2027-01-31; send --yes
+        login admin@albertk12.org --district 0100005; consent approve 1
+        """
+        XCTAssertEqual(try run(["-c", setup.replacingOccurrences(of: "\n", with: ";")]).status, 0)
+        let before = try run(["-c", "login ops@acme.example; consents --format csv"])
+        XCTAssertTrue(before.out.contains(",approved,"), before.out)
+        let p = Process()
+        p.executableURL = TranscriptTests.binary
+        p.arguments = ["-c", "login ops@acme.example; consents --format csv; consents --status expired --format csv; consent show 1"]
+        var later = env
+        later["PASSPORT_NOW"] = "2027-02-01T09:00:00Z"
+        p.environment = later
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(text.components(separatedBy: ",expired,").count - 1, 2, text)
+        XCTAssertTrue(text.contains("Consent 1 — Expired"), text)
+        XCTAssertTrue(text.contains("2027-01-31  expired (access ended)"), text)
+    }
 }

@@ -19,7 +19,7 @@ enum AppCommands {
                                 FlagSpec("delivery", "sftp|api", "how it receives data (default sftp)", kind: deliveryChoice)],
                         example: "app create \"Acme Reading\" --description \"Reading practice for grades 3-8\" --delivery sftp",
                         related: ["app require", "app publish"]) { inv in
-                let account = try inv.session.requireAccount(inv)
+                let account = try inv.session.requireVendor(inv)
                 let name = inv.positionals[0]
                 guard !name.text.trimmingBlanks.isEmpty else { throw name.error("an app needs a name") }
                 var app = App(id: 0, name: name.text.trimmingBlanks, description: inv.flag("description") ?? "",
@@ -32,7 +32,7 @@ enum AppCommands {
             },
             CommandSpec("app list", group: .apps, summary: "your organization's apps",
                         flags: [formatFlag], example: "app list", related: ["app show", "app use"]) { inv in
-                _ = try inv.session.requireAccount(inv)
+                _ = try inv.session.requireVendor(inv)
                 try withFormat(inv) {
                     let apps = try inv.session.store.apps(organization: inv.session.organization!)
                     let t = Table([.init("id", "ID", rightAligned: true), .init("name", "NAME"), .init("delivery", "DELIVERY"),
@@ -50,7 +50,7 @@ enum AppCommands {
             },
             CommandSpec("app use", group: .apps, summary: "select the app you work on (the drop-down at the top right)",
                         arguments: [ArgumentSpec("APP", .app)], example: "app use \"Acme Reading\"", related: ["app list"]) { inv in
-                _ = try inv.session.requireAccount(inv)
+                _ = try inv.session.requireVendor(inv)
                 let app = try inv.session.findApp(inv.positionals[0])
                 if let d = inv.session.draft, d.request.appId != app.id {
                     throw inv.error("your open draft is for another app; `send` or `discard` it before switching apps")

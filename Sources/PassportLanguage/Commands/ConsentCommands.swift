@@ -20,9 +20,16 @@ enum ConsentCommands {
                     }
                     status = st
                 }
-                let appId = try inv.flags["app"].map { try inv.session.findApp($0).id }
                 let today = inv.session.today
-                var list = try inv.session.store.consents(organization: inv.session.organization!, districtId: districtId, limit: nil)
+                var list: [Consent]
+                var appId: Int64?
+                if let admin = inv.session.adminOf {
+                    list = try inv.session.store.consents(addressedTo: admin)
+                    if let a = inv.flags["app"] { list = list.filter { $0.appName.lowercased() == a.text.lowercased() } }
+                } else {
+                    appId = try inv.flags["app"].map { try inv.session.findApp($0).id }
+                    list = try inv.session.store.consents(organization: inv.session.organization!, districtId: districtId, limit: nil)
+                }
                 if let appId { list = list.filter { $0.request.appId == appId } }
                 if let status { list = list.filter { $0.status(today: today) == status } }
                 let total = list.count
@@ -34,19 +41,19 @@ enum ConsentCommands {
             },
             CommandSpec("consent show", group: .consents, summary: "one consent: every section and its history",
                         arguments: [ArgumentSpec("ID", .number)], flags: [formatFlag],
-                        example: "consent show 1", related: ["consents"]) { inv in
+                        example: "consent show 1", related: ["consents", "request change"]) { inv in
                 _ = try inv.session.requireAccount(inv)
-                let w = inv.positionals[0]
-                guard let id = Int64(w.text.hasPrefix("#") ? String(w.text.dropFirst()) : w.text) else { throw w.error("'\(w.text)' is not a consent id") }
-                guard let c = try inv.session.store.consent(id: id), c.organization == inv.session.organization else {
-                    throw w.error("no consent \(id) of yours (`consents` lists them)")
-                }
+                let c = try inv.session.visibleConsent(inv.positionals[0])
                 let status = c.status(today: inv.session.today)
                 try withFormat(inv) {
                     var sheet = try RequestPreview.sheet(c.request, session: inv.session, allSchools: true)
                     var history = c.history.map { "\($0.at)  \($0.status.rawValue)  by \($0.by)\($0.message.map { " — \($0)" } ?? "")" }
                     if status == .expired, let e = c.request.expires { history.append("\(e)  expired (access ended)") }
-                    sheet.rows.append(("Sent", ["\(c.sentAt) by \(c.vendor)"]))
+                    if let old = c.request.replaces {
+                        sheet.rows.insert(("Changes", try changeLines(c.request, replacing: old, session: inv.session)), at: 0)
+                        sheet.fields.append(("replaces", .int(old)))
+                    }
+                    sheet.rows.append(("Sent", ["\(c.sentAt) by \(c.vendor) (\(c.organization))"]))
                     sheet.rows.append(("History", history))
                     let text = sheet.text(title: "Consent \(c.id) — \(status.words)")
                     sheet.fields = [("id", .int(c.id)), ("status", .text(status.rawValue)), ("sentAt", .text(c.sentAt.description)),
@@ -57,7 +64,72 @@ enum ConsentCommands {
                     inv.output.show(text: text, value: .record(sheet.fields))
                 }
             },
+            CommandSpec("consent approve", group: .consents, summary: "approve a pending request (district admins)",
+                        arguments: [ArgumentSpec("ID", .number)], flags: [FlagSpec("message", "TEXT", "a note to the vendor")],
+                        details: "Approving a change request supersedes the consent it changes. Every decision is kept in the consent's history with who made it and when.",
+                        example: "consent approve 3 --message \"Approved for the 2027 school year\"", related: ["consent reject", "consents"]) { inv in
+                try decide(.approved, inv)
+            },
+            CommandSpec("consent reject", group: .consents, summary: "reject a pending request (district admins)",
+                        arguments: [ArgumentSpec("ID", .number)], flags: [FlagSpec("message", "TEXT", "why, for the vendor")],
+                        example: "consent reject 3 --message \"Please exclude phone numbers\"", related: ["consent approve"]) { inv in
+                try decide(.rejected, inv)
+            },
+            CommandSpec("request change", group: .consents, summary: "open a draft that changes an approved consent (\"Request Changes\")",
+                        arguments: [ArgumentSpec("ID", .number)],
+                        details: "The draft starts as the approved consent; sending it makes a new pending request that refers to the old one. The old one stays in force until the district approves the change.",
+                        example: "request change 1", related: ["consent show", "send"]) { inv in
+                let session = inv.session
+                _ = try session.requireVendor(inv)
+                let c = try session.visibleConsent(inv.positionals[0])
+                guard c.status(today: session.today) == .approved else {
+                    throw inv.positionals[0].error("consent \(c.id) is \(c.status(today: session.today).rawValue); only an approved consent can be changed")
+                }
+                if session.draft != nil { throw inv.error("a draft is open already; `send` it or `discard` it first") }
+                var request = c.request
+                request.replaces = c.id
+                let draft = Draft(request, label: "request change \(c.id)")
+                session.appId = request.appId
+                session.districtId = request.districtId
+                try session.saveDraft(draft)
+                inv.say("Opened a change draft from consent \(c.id) (\(c.appName) › \(c.districtName)); `preview` shows what it changes.")
+            },
         ]
+    }
+
+    /// `+`/`-` lines for what a change request adds to and removes from the consent it replaces.
+    static func changeLines(_ r: ConsentRequest, replacing old: Int64, session: Session) throws -> [String] {
+        guard let previous = try session.store.consent(id: old) else { return ["changes consent \(old) (no longer found)"] }
+        let changes = r.changes(from: previous.request)
+        var lines = ["changes consent \(old)" + (changes.isEmpty ? ": nothing changed yet" : ":")]
+        let schools = Dictionary(try session.store.schools(inDistrict: r.districtId).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        for c in changes {
+            let name = { (v: String) in c.section == "Schools" ? schools[v].map { "\($0) (\(v))" } ?? v : v }
+            lines += c.added.map { "+ \(c.section): \(name($0))" }
+            lines += c.removed.map { "- \(c.section): \(name($0))" }
+        }
+        return lines
+    }
+
+    static func decide(_ status: ConsentStatus, _ inv: Invocation) throws {
+        let session = inv.session
+        let district = try session.requireDistrictAdmin(inv)
+        let c = try session.visibleConsent(inv.positionals[0])
+        let today = session.today
+        let message = inv.flag("message").map { $0.trimmingBlanks }.flatMap { $0.isEmpty ? nil : $0 }
+        let change = StatusChange(status: status, at: session.now(), by: session.account!, message: message)
+        try inv.checked(inv.positionals[0]) {
+            try session.store.inTransaction {
+                try session.store.recordStatus(change, consent: c.id) { current in try current.decide(status, today: today) }
+                // Approving a change request supersedes the consent it changes.
+                if status == .approved, let old = c.request.replaces {
+                    try session.store.recordStatus(StatusChange(status: .superseded, at: change.at, by: change.by, message: "superseded by consent \(c.id)"),
+                                                   consent: old) { _ in }
+                }
+            }
+        }
+        inv.say("Consent \(c.id) (\(c.appName), from \(c.organization)) \(status.rawValue) for \(district.name)\(message.map { ": \($0)" } ?? ".")")
+        if status == .approved, let old = c.request.replaces { inv.say("Consent \(old) is superseded by consent \(c.id).") }
     }
 
     static func list(_ consents: [Consent], _ inv: Invocation, empty: String) {

@@ -88,6 +88,10 @@ enum RequestPreview {
     static func show(_ r: ConsentRequest, inv: Invocation, title: String, withProblems: Bool) throws {
         let session = inv.session
         var s = try sheet(r, session: session)
+        if let old = r.replaces {
+            s.rows.insert(("Changes", try ConsentCommands.changeLines(r, replacing: old, session: session)), at: 0)
+            s.fields.append(("replaces", .int(old)))
+        }
         var text = s.text(title: title)
         if withProblems {
             let problems = try violations(r, session: session)

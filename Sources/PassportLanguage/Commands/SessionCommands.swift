@@ -13,15 +13,24 @@ enum SessionCommands {
                         example: "status", related: ["whoami", "preview"]) { inv in
                 try StatusReport.show(inv)
             },
-            CommandSpec("login", group: .session, summary: "sign in as a vendor admin; the e-mail's domain is your organization",
+            CommandSpec("login", group: .session, summary: "sign in as a vendor admin (or, with --district, as a district's admin)",
                         arguments: [ArgumentSpec("EMAIL")],
-                        details: "Your organization (the part after @) owns the apps you create. Signing in brings back the draft you left open, even after the shell was killed.",
-                        example: "login ops@acme.example", related: ["logout", "whoami"]) { inv in
+                        flags: [FlagSpec("district", "DISTRICT", "sign in as this district's admin, who approves or rejects its requests", kind: .district)],
+                        details: "A vendor's organization (the part after @) owns the apps it creates. Signing in brings back the draft you left open, even after the shell was killed. A district admin sees the requests addressed to the district and decides them.",
+                        example: "login ops@acme.example", related: ["logout", "whoami", "consent approve"]) { inv in
                 let email = inv.positionals[0]
                 let parts = email.text.split(separator: "@", omittingEmptySubsequences: false)
                 guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
                       !email.text.contains(where: { $0.isWhitespace }) else {
                     throw email.error("'\(email.text)' is not an e-mail address; sign in as NAME@ORGANIZATION.DOMAIN")
+                }
+                if let d = inv.flags["district"] {
+                    let district = try inv.session.findDistrict(d)
+                    try inv.session.signIn(email.text, districtAdmin: district.id)
+                    inv.say("Signed in as \(inv.session.account!), admin of \(district.name) (\(district.id), \(district.state)).")
+                    let pending = try inv.session.store.consents(addressedTo: district.id).filter { $0.status(today: inv.session.today) == .pending }
+                    if !pending.isEmpty { inv.say("\(pending.count) request\(pending.count == 1 ? " awaits" : "s await") your decision (`consents --status pending`).") }
+                    return
                 }
                 try inv.session.signIn(email.text)
                 inv.say("Signed in as \(inv.session.account!) (organization \(inv.session.organization!)).")
@@ -40,6 +49,12 @@ enum SessionCommands {
             CommandSpec("whoami", group: .session, summary: "the account signed in and its organization",
                         example: "whoami", related: ["login", "status"]) { inv in
                 let who = try inv.session.requireAccount(inv)
+                if let d = inv.session.adminOf {
+                    let name = try inv.session.store.district(id: d)?.name ?? d
+                    inv.output.show(text: "\(who), admin of \(name) (\(d))",
+                                    value: .record([("account", .text(who)), ("districtAdminOf", .text(d))]))
+                    return
+                }
                 inv.output.show(text: "\(who) (organization \(inv.session.organization!))",
                                 value: .record([("account", .text(who)), ("organization", .text(inv.session.organization!))]))
             },
