@@ -18,14 +18,17 @@ let package = Package(
         // AES-SIV, AES-GCM and SHA-256 through OpenSSL.
         .target(name: "PassportCrypto", dependencies: ["COpenSSL"]),
         .target(name: "PassportDelivery", dependencies: ["CSSH2"]),
+        .target(name: "PassportData", dependencies: ["PassportDomain", "PassportCrypto"]),
         // The store behind one protocol; the embedded SQLite implementation and the directory.
         .target(
             name: "PassportStore",
             dependencies: ["PassportDomain", "CSQLite"],
-            resources: [.copy("Directory")]
+            // The shipped directory CSVs are read from the source tree (or PASSPORT_DIRECTORY_DATA), not
+            // declared as resources: SwiftPM's resource accessor would pull in Foundation and its ICU at start.
+            exclude: ["Directory"]
         ),
         // The command language: lexer, parser, command registry, completion, help, output.
-        .target(name: "PassportLanguage", dependencies: ["PassportDomain", "PassportStore", "PassportCrypto"]),
+        .target(name: "PassportLanguage", dependencies: ["PassportDomain", "PassportStore", "PassportCrypto", "PassportDelivery"]),
         // The terminal: libedit line editing, history and Tab.
         .target(name: "PassportTerminal", dependencies: ["CEditLine"]),
         // The thin executable.
@@ -34,8 +37,10 @@ let package = Package(
         .testTarget(name: "PassportDomainTests", dependencies: ["PassportDomain"]),
         .testTarget(name: "PassportCryptoTests", dependencies: ["PassportCrypto"]),
         .testTarget(name: "PassportDeliveryTests", dependencies: ["PassportDelivery"]),
+        .testTarget(name: "PassportDataTests", dependencies: ["PassportData", "PassportDomain", "PassportCrypto"]),
         .testTarget(name: "PassportStoreTests", dependencies: ["PassportStore"]),
         .testTarget(name: "PassportLanguageTests", dependencies: ["PassportLanguage"]),
+        .testTarget(name: "TerminalTests", dependencies: ["passport"]),
         .testTarget(
             name: "TranscriptTests",
             dependencies: ["passport"],

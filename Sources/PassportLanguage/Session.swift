@@ -189,6 +189,16 @@ public final class Session {
         Base64URL.encode(try sealingKey().seal(Array(secret.utf8)))
     }
 
+    /// The secret back, for the moment it is used (connecting to the vendor's server); never printed.
+    func unseal(_ sealed: String) throws -> String {
+        guard let bytes = Base64URL.decode(sealed) else { throw DomainError("the stored SFTP password is damaged; set it again with `sftp --password`") }
+        do {
+            return String(decoding: try sealingKey().open(bytes), as: UTF8.self)
+        } catch {
+            throw DomainError("the stored SFTP password cannot be read with this store's key file (\(storePath).key); set it again with `sftp --password`")
+        }
+    }
+
     func sealingKey() throws -> AESGCM {
         if let sealer { return sealer }
         let key = try KeyFile.loadOrCreate(path: storePath + ".key")

@@ -197,6 +197,11 @@ enum DraftCommands {
                         related: ["preview"]) { inv in
                 try SFTPSection.set(inv)
             },
+            CommandSpec("sftp test", group: .draft, summary: "connect to the draft's SFTP server now and say what it found",
+                        details: "Signs in with the stored password, lists the delivery folder, and checks that passport can create (and remove) a folder there, as every sync will.",
+                        example: "sftp test", related: ["sftp"]) { inv in
+                try SFTPSection.test(inv)
+            },
             CommandSpec("threshold", group: .draft, summary: "Sync hold threshold (Data API apps): hold a sync that changes more than this",
                         arguments: [ArgumentSpec("PERCENT", .number)],
                         example: "threshold 15%", related: ["preview"]) { inv in

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PassportCrypto
+import PassportDelivery
 import PassportDomain
 
 /// `filter add ENTITY ATTRIBUTE OPERATOR [VALUE] [and ATTRIBUTE OPERATOR [VALUE]]…`
@@ -104,6 +105,29 @@ enum SFTPSection {
         let config = SFTPConfig(host: host, port: port, user: user, sealedPassword: sealed, passwordEnv: passwordEnv, path: path)
         try session.changeDraft(inv, "sftp \(user)@\(host):\(port)") { r in try r.setSFTP(config, app: app) }
         inv.say("SFTP delivery to \(SFTPSection.describe(config)).")
+    }
+
+    static func test(_ inv: Invocation) throws {
+        let session = inv.session
+        let draft = try session.requireDraft(inv)
+        guard let c = draft.request.sftp else { throw inv.error("the draft has no SFTP delivery config yet; `sftp --host HOST --user USER --password-env VAR`") }
+        let password = try inv.checked { try session.unseal(c.sealedPassword) }
+        let folder = c.path ?? "."
+        do {
+            let client = try SFTPClient(SFTPEndpoint(host: c.host, port: c.port, user: c.user, password: password), timeoutSeconds: 10)
+            defer { client.close() }
+            inv.say("Connected to \(c.host):\(c.port)\(client.banner.map { " (\($0))" } ?? ""), host key \(client.hostKeyFingerprint).")
+            inv.say("Signed in as \(c.user).")
+            let entries = try client.list(folder)
+            let folders = entries.filter(\.isDirectory).count
+            inv.say("Folder \(folder): \(entries.count) entr\(entries.count == 1 ? "y" : "ies") (\(folders) folder\(folders == 1 ? "" : "s"), \(entries.count - folders) file\(entries.count - folders == 1 ? "" : "s")).")
+            let probe = (folder == "." ? "" : folder + "/") + ".passport-write-test-\(getpid())"
+            try client.makeDirectory(probe)
+            try client.removeDirectory(probe)
+            inv.say("Passport can write there: each sync will arrive as a new folder, renamed into place when complete.")
+        } catch let e as SFTPError {
+            throw inv.error(e.description)
+        }
     }
 
     static func describe(_ c: SFTPConfig) -> String {
