@@ -28,7 +28,7 @@ let package = Package(
             exclude: ["Directory"]
         ),
         // The command language: lexer, parser, command registry, completion, help, output.
-        .target(name: "PassportLanguage", dependencies: ["PassportDomain", "PassportStore", "PassportCrypto", "PassportDelivery"]),
+        .target(name: "PassportLanguage", dependencies: ["PassportDomain", "PassportStore", "PassportCrypto", "PassportDelivery", "PassportData"]),
         // The terminal: libedit line editing, history and Tab.
         .target(name: "PassportTerminal", dependencies: ["CEditLine"]),
         // The thin executable.
@@ -36,14 +36,16 @@ let package = Package(
 
         .testTarget(name: "PassportDomainTests", dependencies: ["PassportDomain"]),
         .testTarget(name: "PassportCryptoTests", dependencies: ["PassportCrypto"]),
-        .testTarget(name: "PassportDeliveryTests", dependencies: ["PassportDelivery"]),
+        // Test helpers shared by test targets: the throwaway sshd.
+        .target(name: "TestSupport", dependencies: ["PassportDelivery"], path: "Tests/TestSupport"),
+        .testTarget(name: "PassportDeliveryTests", dependencies: ["PassportDelivery", "TestSupport"]),
         .testTarget(name: "PassportDataTests", dependencies: ["PassportData", "PassportDomain", "PassportCrypto"]),
         .testTarget(name: "PassportStoreTests", dependencies: ["PassportStore"]),
         .testTarget(name: "PassportLanguageTests", dependencies: ["PassportLanguage"]),
         .testTarget(name: "TerminalTests", dependencies: ["passport"]),
         .testTarget(
             name: "TranscriptTests",
-            dependencies: ["passport"],
+            dependencies: ["passport", "TestSupport"],
             exclude: ["Transcripts"]
         ),
     ]

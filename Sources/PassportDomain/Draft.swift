@@ -13,6 +13,14 @@ public struct Draft: Codable, Sendable, Equatable {
 
     public init(_ request: ConsentRequest, label: String) { self.request = request; self.label = label }
 
+    /// A draft put back together by a store that keeps its steps apart (oldest step first).
+    public init(_ request: ConsentRequest, label: String, undoSteps: [Step], redoSteps: [Step]) {
+        self.request = request; self.label = label; self.undoSteps = undoSteps; self.redoSteps = redoSteps
+    }
+
+    /// The request and its label alone, without the steps.
+    public var withoutSteps: Draft { Draft(request, label: label) }
+
     /// Applies one change; a change that leaves the request as it was is not a step.
     @discardableResult
     public mutating func change(_ label: String, _ edit: (inout ConsentRequest) throws -> Void) throws -> Bool {

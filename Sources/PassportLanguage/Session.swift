@@ -130,8 +130,24 @@ public final class Session {
     /// Applies one change to the draft and saves it at once, so a killed process loses nothing.
     func changeDraft(_ inv: Invocation, _ label: String, _ edit: (inout ConsentRequest) throws -> Void) throws {
         var d = try requireDraft(inv)
-        let changed = try inv.checked { try d.change(label, edit) }
-        if changed { try saveDraft(d) }
+        draft = nil  // `d` alone holds the steps now, so the change appends to them in place instead of copying them all
+        let changed: Bool
+        do { changed = try inv.checked { try d.change(label, edit) } } catch { draft = d; throw error }
+        guard changed else { draft = d; return }
+        do { try saveDraft(d) } catch {
+            // Made but not saved: take the draft back as the store has it.
+            draft = (try? store.draft(account: account ?? "")) ?? d
+            throw error
+        }
+    }
+
+    /// Undoes or redoes one step and saves the draft; returns the label of the step, nil when there is none.
+    func stepDraft(_ inv: Invocation, _ step: (inout Draft) -> String?) throws -> String? {
+        var d = try requireDraft(inv)
+        draft = nil  // as in changeDraft: move the steps in place instead of copying them
+        guard let label = step(&d) else { draft = d; return nil }
+        do { try saveDraft(d) } catch { draft = (try? store.draft(account: account ?? "")) ?? d; throw error }
+        return label
     }
 
     func saveDraft(_ d: Draft?) throws {

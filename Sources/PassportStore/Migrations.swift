@@ -57,5 +57,42 @@ enum Migrations {
             PRIMARY KEY (consent_id, seq)
         );
         """,
+        // 2: a draft's undo and redo steps in rows of their own, so saving a change writes one step,
+        // not the whole history; `revision` tells a process whether the rows are still those it last saw.
+        """
+        CREATE TABLE draft_steps (
+            account TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (account, kind, seq)
+        ) WITHOUT ROWID;
+        ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        """,
+        // 2: the data plane — district rosters, per-consent PII Shield keys, syncs.
+        """
+        CREATE TABLE rosters (
+            district_id TEXT PRIMARY KEY,
+            imported_at INTEGER NOT NULL,
+            imported_by TEXT NOT NULL,
+            content BLOB NOT NULL,
+            report TEXT NOT NULL
+        );
+        CREATE TABLE roster_schools (
+            district_id TEXT NOT NULL,
+            ncessch TEXT NOT NULL,
+            org_sourced_id TEXT NOT NULL,
+            PRIMARY KEY (district_id, ncessch)
+        );
+        CREATE TABLE consent_keys (consent_id INTEGER PRIMARY KEY REFERENCES consents(id), sealed_key BLOB NOT NULL);
+        CREATE TABLE syncs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            consent_id INTEGER NOT NULL REFERENCES consents(id),
+            status TEXT NOT NULL,
+            body TEXT NOT NULL,
+            snapshot BLOB
+        );
+        CREATE INDEX syncs_consent ON syncs(consent_id, id);
+        """,
     ]
 }

@@ -206,17 +206,67 @@ public final class SQLiteStore: Store {
 
     // MARK: Drafts
 
+    /// The steps (as stored, JSON) of each account's draft as this process last read or wrote them, with
+    /// the row's revision. Kept as text, not as the draft's own arrays, so the session's next change can
+    /// append to its steps in place instead of copying them.
+    private var savedSteps: [String: (revision: Int64, steps: [[String]])] = [:]
+
     public func draft(account: String) throws -> Draft? {
-        try db.queryOne("SELECT body FROM drafts WHERE account = ?", [.text(account)]) { $0.text(0) }.map { try decode(Draft.self, $0) }
+        try db.transaction {
+            guard let (body, revision) = try db.queryOne("SELECT body, revision FROM drafts WHERE account = ?", [.text(account)],
+                                                         { ($0.text(0), $0.int(1)) }) else {
+                savedSteps[account] = nil
+                return nil
+            }
+            let stored = try decode(Draft.self, body)  // drafts saved before version 2 hold their steps in the body
+            var steps: [[Draft.Step]] = [[], []]
+            var bodies: [[String]] = [[], []]
+            for (kind, step) in try db.query("SELECT kind, body FROM draft_steps WHERE account = ? ORDER BY kind, seq", [.text(account)],
+                                             { (Int($0.int(0)), $0.text(1)) }) where kind < 2 {
+                steps[kind].append(try decode(Draft.Step.self, step))
+                bodies[kind].append(step)
+            }
+            guard stored.undoSteps.isEmpty && stored.redoSteps.isEmpty else { savedSteps[account] = nil; return stored }
+            savedSteps[account] = (revision, bodies)
+            return Draft(stored.request, label: stored.label, undoSteps: steps[0], redoSteps: steps[1])
+        }
     }
 
+    /// Saves the draft: its request in `drafts`, and of its steps only those that changed since this
+    /// process last saw them (a change pushes one step), or all of them when another process wrote since.
     public func saveDraft(_ draft: Draft?, account: String) throws {
         try db.transaction {
-            if let draft {
-                try db.run("INSERT OR REPLACE INTO drafts(account, body) VALUES (?, ?)", [.text(account), .text(try encode(draft))])
-            } else {
+            guard let draft else {
                 try db.run("DELETE FROM drafts WHERE account = ?", [.text(account)])
+                try db.run("DELETE FROM draft_steps WHERE account = ?", [.text(account)])
+                savedSteps[account] = nil
+                return
             }
+            let current = try db.queryOne("SELECT revision FROM drafts WHERE account = ?", [.text(account)]) { $0.int(0) }
+            var known: [[String]] = [[], []]
+            if let saved = savedSteps.removeValue(forKey: account), saved.revision == current { known = saved.steps } else {
+                try db.run("DELETE FROM draft_steps WHERE account = ?", [.text(account)])
+            }
+            for (kind, steps) in [draft.undoSteps, draft.redoSteps].enumerated() {
+                // Steps are a stack: keep the rows below the highest one that is still the same.
+                var same = min(known[kind].count, steps.count)
+                while same > 0, known[kind][same - 1] != (try encode(steps[same - 1])) { same -= 1 }
+                if same < known[kind].count {
+                    try db.run("DELETE FROM draft_steps WHERE account = ? AND kind = ? AND seq >= ?",
+                               [.text(account), .integer(Int64(kind)), .integer(Int64(same))])
+                    known[kind].removeSubrange(same...)
+                }
+                for seq in same..<steps.count {
+                    let body = try encode(steps[seq])
+                    try db.run("INSERT INTO draft_steps(account, kind, seq, body) VALUES (?, ?, ?, ?)",
+                               [.text(account), .integer(Int64(kind)), .integer(Int64(seq)), .text(body)])
+                    known[kind].append(body)
+                }
+            }
+            let revision = Int64.random(in: 1...Int64.max)
+            try db.run("INSERT OR REPLACE INTO drafts(account, body, revision) VALUES (?, ?, ?)",
+                       [.text(account), .text(try encode(draft.withoutSteps)), .integer(revision)])
+            savedSteps[account] = (revision, known)
         }
     }
 
@@ -228,6 +278,79 @@ public final class SQLiteStore: Store {
 
     public func attachmentContent(sha256: String) throws -> [UInt8]? {
         try db.queryOne("SELECT content FROM attachment_contents WHERE sha256 = ?", [.text(sha256)]) { $0.blob(0) }
+    }
+
+    // MARK: Rosters
+
+    public func saveRoster(_ roster: StoredRoster, matches: [(ncessch: String, orgSourcedId: String)], newSchools: [School]) throws {
+        try db.transaction {
+            try db.run("INSERT OR REPLACE INTO rosters VALUES (?, ?, ?, ?, ?)",
+                       [.text(roster.districtId), .integer(roster.importedAt.unixTime), .text(roster.importedBy),
+                        .blob(roster.content), .text(roster.report)])
+            try db.run("DELETE FROM roster_schools WHERE district_id = ?", [.text(roster.districtId)])
+            for m in matches {
+                try db.run("INSERT OR REPLACE INTO roster_schools VALUES (?, ?, ?)", [.text(roster.districtId), .text(m.ncessch), .text(m.orgSourcedId)])
+            }
+            for s in newSchools {
+                try db.run("INSERT OR REPLACE INTO schools VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'roster')",
+                           [.text(s.id), .text(s.districtId), .text(s.name), .text(s.city), .text(s.state),
+                            .text(s.lowestGrade), .text(s.highestGrade), .text(s.level)])
+            }
+            try db.run("UPDATE districts SET school_count = (SELECT count(*) FROM schools WHERE leaid = ?) WHERE leaid = ?",
+                       [.text(roster.districtId), .text(roster.districtId)])
+        }
+    }
+
+    public func roster(districtId: String) throws -> StoredRoster? {
+        try db.queryOne("SELECT district_id, imported_at, imported_by, content, report FROM rosters WHERE district_id = ?", [.text(districtId)]) {
+            StoredRoster(districtId: $0.text(0), importedAt: Timestamp(unixTime: $0.int(1)), importedBy: $0.text(2), content: $0.blob(3), report: $0.text(4))
+        }
+    }
+
+    public func rosterSchools(districtId: String) throws -> [String: String] {
+        Dictionary(try db.query("SELECT ncessch, org_sourced_id FROM roster_schools WHERE district_id = ?", [.text(districtId)]) { ($0.text(0), $0.text(1)) },
+                   uniquingKeysWith: { a, _ in a })
+    }
+
+    // MARK: Keys and syncs
+
+    public func saveConsentKey(_ sealed: [UInt8], consent id: Int64) throws {
+        try db.transaction { try db.run("INSERT INTO consent_keys VALUES (?, ?)", [.integer(id), .blob(sealed)]) }
+    }
+
+    public func consentKey(consent id: Int64) throws -> [UInt8]? {
+        try db.queryOne("SELECT sealed_key FROM consent_keys WHERE consent_id = ?", [.integer(id)]) { $0.blob(0) }
+    }
+
+    public func createSync(_ sync: SyncRecord, snapshot: [UInt8]?) throws -> SyncRecord {
+        try db.transaction {
+            let number = (try db.queryOne("SELECT count(*) FROM syncs WHERE consent_id = ?", [.integer(sync.consentId)]) { Int($0.int(0)) } ?? 0) + 1
+            try db.run("INSERT INTO syncs(consent_id, status, body, snapshot) VALUES (?, ?, '{}', ?)",
+                       [.integer(sync.consentId), .text(sync.status.rawValue), snapshot.map { .blob($0) } ?? .null])
+            var saved = sync
+            saved.id = db.lastInsertRowID
+            saved.number = number
+            try db.run("UPDATE syncs SET body = ? WHERE id = ?", [.text(try encode(saved)), .integer(saved.id)])
+            return saved
+        }
+    }
+
+    public func updateSync(_ sync: SyncRecord) throws {
+        try db.transaction {
+            try db.run("UPDATE syncs SET status = ?, body = ? WHERE id = ?", [.text(sync.status.rawValue), .text(try encode(sync)), .integer(sync.id)])
+        }
+    }
+
+    public func syncs(consent id: Int64) throws -> [SyncRecord] {
+        try db.query("SELECT body FROM syncs WHERE consent_id = ? ORDER BY id", [.integer(id)]) { $0.text(0) }.map { try decode(SyncRecord.self, $0) }
+    }
+
+    public func sync(id: Int64) throws -> SyncRecord? {
+        try db.queryOne("SELECT body FROM syncs WHERE id = ?", [.integer(id)]) { $0.text(0) }.map { try decode(SyncRecord.self, $0) }
+    }
+
+    public func syncSnapshot(id: Int64) throws -> [UInt8]? {
+        try db.queryOne("SELECT snapshot FROM syncs WHERE id = ? AND snapshot IS NOT NULL", [.integer(id)]) { $0.blob(0) }
     }
 
     // MARK: Consents
@@ -246,6 +369,8 @@ public final class SQLiteStore: Store {
             try db.run("UPDATE consents SET body = ? WHERE id = ?", [.text(try encode(frozen)), .integer(id)])
             try db.run("INSERT INTO consent_history VALUES (?, 1, ?)", [.integer(id), .text(try encode(first))])
             try db.run("DELETE FROM drafts WHERE account = ?", [.text(account)])
+            try db.run("DELETE FROM draft_steps WHERE account = ?", [.text(account)])
+            savedSteps[account] = nil
             return consent
         }
     }

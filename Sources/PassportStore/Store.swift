@@ -43,9 +43,74 @@ public protocol Store: AnyObject {
     /// inside the transaction (so two admins deciding at once cannot both win).
     func recordStatus(_ change: StatusChange, consent id: Int64, check: (Consent) throws -> Void) throws
 
+    // MARK: Rosters (the district side's data), kept as opaque bytes the data plane reads
+
+    /// Replaces a district's roster, records which directory school each roster school is, and adds
+    /// the roster's unmatched schools to the directory — all in one transaction.
+    func saveRoster(_ roster: StoredRoster, matches: [(ncessch: String, orgSourcedId: String)], newSchools: [School]) throws
+    func roster(districtId: String) throws -> StoredRoster?
+    /// NCES id → the roster org's sourcedId, for the district's imported roster.
+    func rosterSchools(districtId: String) throws -> [String: String]
+
+    // MARK: PII Shield keys (district side) and syncs
+    func saveConsentKey(_ sealed: [UInt8], consent id: Int64) throws
+    func consentKey(consent id: Int64) throws -> [UInt8]?
+    func createSync(_ sync: SyncRecord, snapshot: [UInt8]?) throws -> SyncRecord
+    func updateSync(_ sync: SyncRecord) throws
+    func syncs(consent id: Int64) throws -> [SyncRecord]
+    func sync(id: Int64) throws -> SyncRecord?
+    func syncSnapshot(id: Int64) throws -> [UInt8]?
+
     /// Runs `body` as one transaction: all of its writes land, or none.
     func inTransaction<T>(_ body: () throws -> T) throws -> T
 
     // MARK: Settings
     func setting(_ key: String) throws -> String?
+}
+
+/// A district's imported roster as the store keeps it.
+public struct StoredRoster: Sendable {
+    public var districtId: String
+    public var importedAt: Timestamp
+    public var importedBy: String
+    public var content: [UInt8]
+    /// The import report (counts, problems, school matches) as JSON, for `district roster`.
+    public var report: String
+    public init(districtId: String, importedAt: Timestamp, importedBy: String, content: [UInt8], report: String) {
+        self.districtId = districtId; self.importedAt = importedAt; self.importedBy = importedBy
+        self.content = content; self.report = report
+    }
+}
+
+/// One sync of a consent: what was delivered or staged, and what became of it.
+public struct SyncRecord: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable { case delivered, published, held, approved, rejected, failed }
+    public struct EntityChange: Codable, Sendable, Equatable {
+        public var entity: String
+        public var previous: Int
+        public var added: Int
+        public var updated: Int
+        public var deleted: Int
+        public var count: Int
+        public init(entity: String, previous: Int, added: Int, updated: Int, deleted: Int, count: Int) {
+            self.entity = entity; self.previous = previous; self.added = added; self.updated = updated
+            self.deleted = deleted; self.count = count
+        }
+    }
+    public var id: Int64
+    public var consentId: Int64
+    public var number: Int
+    public var status: Status
+    public var startedAt: Timestamp
+    public var by: String
+    /// Where an SFTP sync landed (`sftp://user@host:port/folder`), for `sync show`.
+    public var destination: String?
+    public var changes: [EntityChange]
+    public var history: [StatusChange]
+    public var note: String?
+    public init(id: Int64 = 0, consentId: Int64, number: Int, status: Status, startedAt: Timestamp, by: String,
+                destination: String? = nil, changes: [EntityChange] = [], history: [StatusChange] = [], note: String? = nil) {
+        self.id = id; self.consentId = consentId; self.number = number; self.status = status; self.startedAt = startedAt
+        self.by = by; self.destination = destination; self.changes = changes; self.history = history; self.note = note
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PassportDelivery
+import TestSupport
 import XCTest
 
 /// Servers that take passwords only through keyboard-interactive (PAM) prompts, as many

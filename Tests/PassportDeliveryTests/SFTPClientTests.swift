@@ -1,5 +1,6 @@
 import Foundation
 import PassportDelivery
+import TestSupport
 import XCTest
 
 /// SFTPClient against a real OpenSSH server on 127.0.0.1 (see Scripts/test-sshd). No mocks.

@@ -222,4 +222,53 @@ final class ProcessTests: XCTestCase {
         XCTAssertTrue(text.contains("Consent 1 — Expired"), text)
         XCTAssertTrue(text.contains("2027-01-31  expired (access ended)"), text)
     }
+
+    /// The PII Shield: no masked value reaches the vendor in clear, in anything it can see or receive;
+    /// the district can reveal a token, the vendor cannot.
+    func testNoMaskedValueReachesTheVendorInClear() throws {
+        let roster = TranscriptTests.transcripts.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/oneroster/lepo-rosterhub-en")
+        // The clear values: every givenName and familyName of the real export.
+        let users = try String(contentsOf: roster.appendingPathComponent("users.csv"), encoding: .utf8)
+        let header = users.split(separator: "\n")[0].replacingOccurrences(of: "\"", with: "").split(separator: ",").map(String.init)
+        let given = header.firstIndex(of: "givenName")!, family = header.firstIndex(of: "familyName")!
+        var clear: [String] = []
+        for line in users.split(separator: "\n").dropFirst() {
+            let f = line.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "\r", with: "").split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            clear += [f[given], f[family]].filter { $0.count >= 3 }
+        }
+        XCTAssertGreaterThan(clear.count, 20)
+
+        let export = home.appendingPathComponent("export").path
+        let vendorSees = try run(["-c", """
+            login ops@acme.example; app create "Acme Gradebook" --description "Gradebook sync through the Data API, nightly" --delivery api
+            app require students.givenName students.familyName --mask; app publish
+            login admin@albertk12.org --district 0100005; district import \(roster.path)
+            login ops@acme.example; app use "Acme Gradebook"; district use 0100005; request access; threshold 10%
+            preview --format json; preview; send --yes
+            login admin@albertk12.org --district 0100005; consent approve 1
+            login ops@acme.example; app use "Acme Gradebook"; district use 0100005; sync run; data get students; data get students --format json
+            data export \(export); consent show 1; sync show 1
+            """.replacingOccurrences(of: "\n", with: ";")])
+        XCTAssertEqual(vendorSees.status, 0, vendorSees.err)
+        var received = vendorSees.out + vendorSees.err
+        for file in try FileManager.default.contentsOfDirectory(atPath: export) {
+            received += try String(contentsOfFile: export + "/" + file, encoding: .utf8)
+        }
+        XCTAssertTrue(received.contains("pii1."), "tokens are delivered")
+        for value in clear { XCTAssertFalse(received.contains(value), "\(value) reached the vendor in clear") }
+
+        // A token from the delivered users.csv: the district reveals it, the vendor cannot.
+        let delivered = try String(contentsOfFile: export + "/users.csv", encoding: .utf8)
+        let token = String(delivered.split(whereSeparator: { $0 == "," || $0 == "\r\n" || $0 == "\n" }).first { $0.hasPrefix("pii1.") }!)
+        let revealed = try run(["-c", "login admin@albertk12.org --district 0100005; consent reveal 1 \(token)"])
+        XCTAssertEqual(revealed.status, 0, revealed.err)
+        let value = revealed.out.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(clear.contains(value), "revealed \(value)")
+        let vendor = try run(["-c", "login ops@acme.example; consent reveal 1 \(token)"])
+        XCTAssertEqual(vendor.status, 1)
+        XCTAssertFalse(vendor.out.contains(value) || vendor.err.contains(value))
+        let otherDistrict = try run(["-c", "login admin@springfield.k12.il.us --district 1737080; consent reveal 1 \(token)"])
+        XCTAssertEqual(otherDistrict.status, 1)
+    }
 }

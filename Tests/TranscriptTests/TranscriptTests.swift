@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs every `Transcripts/NAME.passport` through the built `passport` binary on a fresh store and
@@ -7,7 +8,11 @@ import XCTest
 ///
 /// Directives at the top of a script: `#> args: …` (passport's own options, before the file),
 /// `#> stdin` (pipe the script in instead of naming it), `#> env: NAME=VALUE`, `#> fresh-store`
-/// (no preloaded directory: the first-run load happens in the test).
+/// (no preloaded directory: the first-run load happens in the test), `#> sftp` (a real sshd on
+/// 127.0.0.1: PASSPORT_TEST_SFTP_HOST/PORT/USER/PASSWORD and a fresh folder PASSPORT_TEST_SFTP_DIR in
+/// its user's home; the files that arrive there are listed after the output).
+/// `#> mask-tokens` prints every PII Shield token as `pii1.…` (a consent's key is random).
+/// `$ONEROSTER` is the third-party OneRoster sets in ../shared/data/oneroster, read in place.
 /// `PASSPORT_UPDATE_TRANSCRIPTS=1 swift test` rewrites the .out files; review the diff before committing.
 final class TranscriptTests: XCTestCase {
     static let transcripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Transcripts")
@@ -88,6 +93,9 @@ final class TranscriptTests: XCTestCase {
         var args: [String] = []
         var viaStdin = false
         var fresh = false
+        var sftp = false
+        let oneRoster = TestServer.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/oneroster").path
+        env["ONEROSTER"] = oneRoster
         for line in text.split(separator: "\n") where line.hasPrefix("#> ") {
             let d = line.dropFirst(3)
             if d.hasPrefix("args: ") { args += d.dropFirst(6).split(separator: " ").map(String.init) }
@@ -97,7 +105,23 @@ final class TranscriptTests: XCTestCase {
             }
             else if d == "stdin" { viaStdin = true }
             else if d == "fresh-store" { fresh = true }
+            else if d == "sftp" { sftp = true }
         }
+        var sftpFolder: String?
+        if sftp {
+            let server = try TestServer.endpoint.get()
+            let folder = "transcript-\(UUID().uuidString.prefix(8))"
+            let home = "/home/\(server.user)"
+            let made = TestServer.run("/bin/sh", ["-c", "mkdir -p \"$1/$2\" && chown \"$3\" \"$1/$2\"", "sh", home, folder, server.user])
+            XCTAssertEqual(made.status, 0, made.output)
+            env["PASSPORT_TEST_SFTP_HOST"] = server.host
+            env["PASSPORT_TEST_SFTP_PORT"] = String(server.port)
+            env["PASSPORT_TEST_SFTP_USER"] = server.user
+            env["PASSPORT_TEST_SFTP_PASSWORD"] = server.password
+            env["PASSPORT_TEST_SFTP_DIR"] = folder
+            sftpFolder = home + "/" + folder
+        }
+        defer { if let f = sftpFolder { try? FileManager.default.removeItem(atPath: f) } }
         if !fresh { try FileManager.default.copyItem(atPath: try makeTemplate(), toPath: store) }
         // A file over the attachment limit, made here rather than kept in the repository.
         let big = home.appendingPathComponent("big.pdf")
@@ -110,6 +134,28 @@ final class TranscriptTests: XCTestCase {
             ? Self.run(args, stdin: Data(text.utf8), environment: env, cwd: Self.transcripts)
             : Self.run(args + [name], environment: env, cwd: Self.transcripts)
         var actual = r.output
+        if let folder = sftpFolder {
+            // What really arrived on the server: every file, with its line count.
+            actual += "--- files on the SFTP server\n"
+            let files = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).sorted()
+            for f in files {
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: folder + "/" + f, isDirectory: &isDir), isDir.boolValue {
+                    actual += f + "/\n"; continue
+                }
+                let bytes = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/" + f))) ?? Data()
+                actual += "\(f): \(bytes.filter { $0 == 0x0A }.count) lines\n"
+            }
+            actual = actual.replacingOccurrences(of: env["PASSPORT_TEST_SFTP_DIR"]!, with: "$SFTP_DIR")
+                .replacingOccurrences(of: ":\(env["PASSPORT_TEST_SFTP_PORT"]!)", with: ":$PORT")
+            actual = actual.replacingOccurrences(of: #"SHA256:[A-Za-z0-9+/]{43}"#, with: "SHA256:…", options: .regularExpression)
+                .replacingOccurrences(of: #"\(SSH-2\.0-[^)]*\)"#, with: "(SSH-2.0-…)", options: .regularExpression)
+        }
+        actual = actual.replacingOccurrences(of: oneRoster, with: "$ONEROSTER")
+        // PII Shield tokens under a consent's real key differ from run to run.
+        if text.contains("#> mask-tokens") {
+            actual = actual.replacingOccurrences(of: #"pii1\.[A-Za-z0-9_-]+"#, with: "pii1.…", options: .regularExpression)
+        }
         if r.status != 0 { actual += "--- exit \(r.status)\n" }
         actual = actual.replacingOccurrences(of: home.path, with: "$HOME")
 

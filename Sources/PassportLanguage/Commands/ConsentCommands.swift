@@ -121,6 +121,8 @@ enum ConsentCommands {
         try inv.checked(inv.positionals[0]) {
             try session.store.inTransaction {
                 try session.store.recordStatus(change, consent: c.id) { current in try current.decide(status, today: today) }
+                // The PII Shield key of this consent is made now, and stays on the district side.
+                if status == .approved { try DataPlane(session: session).makeKey(consent: c.id) }
                 // Approving a change request supersedes the consent it changes.
                 if status == .approved, let old = c.request.replaces {
                     try session.store.recordStatus(StatusChange(status: .superseded, at: change.at, by: change.by, message: "superseded by consent \(c.id)"),

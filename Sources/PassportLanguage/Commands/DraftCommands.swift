@@ -257,15 +257,11 @@ enum DraftCommands {
                 try SendRequest.run(inv)
             },
             CommandSpec("undo", group: .draft, summary: "step back one draft change", example: "undo", related: ["redo", "status"]) { inv in
-                var d = try inv.session.requireDraft(inv)
-                guard let label = d.undo() else { throw inv.error("nothing to undo: the draft is as it was opened") }
-                try inv.session.saveDraft(d)
+                guard let label = try inv.session.stepDraft(inv, { $0.undo() }) else { throw inv.error("nothing to undo: the draft is as it was opened") }
                 inv.say("Undid: \(label).")
             },
             CommandSpec("redo", group: .draft, summary: "step forward again after undo", example: "redo", related: ["undo"]) { inv in
-                var d = try inv.session.requireDraft(inv)
-                guard let label = d.redo() else { throw inv.error("nothing to redo") }
-                try inv.session.saveDraft(d)
+                guard let label = try inv.session.stepDraft(inv, { $0.redo() }) else { throw inv.error("nothing to redo") }
                 inv.say("Redid: \(label).")
             },
             CommandSpec("discard", group: .draft, summary: "drop the open draft", example: "discard", related: ["request access"]) { inv in

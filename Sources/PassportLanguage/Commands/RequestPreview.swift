@@ -1,3 +1,5 @@
+import PassportCrypto
+import PassportData
 import PassportDomain
 
 /// A request as the district sees it: `preview` of the draft, `consent show` of a sent one.
@@ -93,6 +95,10 @@ enum RequestPreview {
             s.fields.append(("replaces", .int(old)))
         }
         var text = s.text(title: title)
+        if let impact = try dataImpact(r, session: session) {
+            text += impact.text
+            s.fields.append(("dataImpact", impact.value))
+        }
         if withProblems {
             let problems = try violations(r, session: session)
             s.fields.append(("problems", .list(problems.map { .record([("section", .text($0.section)), ("message", .text($0.message))]) })))
@@ -104,6 +110,39 @@ enum RequestPreview {
             }
         }
         inv.output.show(text: text, value: .record(s.fields))
+    }
+
+    /// Records per entity before and after, and a few rows as the vendor will receive them, when the
+    /// district has imported a roster. Tokens in the samples are made with a preview key (the same for
+    /// one app and district, so previews compare); the consent's real key is made when the district approves.
+    static func dataImpact(_ r: ConsentRequest, session: Session) throws -> (text: String, value: Value)? {
+        let plane = DataPlane(session: session)
+        guard let roster = try plane.roster(r.districtId), let app = try session.store.app(id: r.appId) else { return nil }
+        let seed = "passport preview \(r.districtId) \(r.appId)"
+        let shield = try PIIShield(key: SHA256.digest(Array((seed + " 1").utf8)) + SHA256.digest(Array((seed + " 2").utf8)))
+        let impact = try ConsentEngine.impact(roster: roster, request: r, app: app, shield: shield, today: session.today,
+                                              schoolSourcedIds: try plane.schoolSourcedIds(r), samples: 2)
+        var text = "\nData impact (the district's roster, before → after):\n"
+        let width = impact.entries.map(\.entity.rawValue.count).max() ?? 0
+        for e in impact.entries {
+            text += "  \(e.entity.rawValue.padding(width))  \(e.before) → \(e.after)\n"
+        }
+        // A few telling columns: the record, what a filter or the PII Shield touches, and its links.
+        let telling: [Entity: [String]] = [.students: ["sourcedId", "username", "givenName", "familyName", "email", "grades"],
+                                           .classes: ["sourcedId", "title", "grades", "schoolSourcedId"]]
+        for e in impact.entries where !e.samples.isEmpty && telling[e.entity] != nil {
+            text += "Sample \(e.entity.rawValue) as \(app.name) receives them:\n"
+            let shown = telling[e.entity]!.compactMap { name in e.columns.firstIndex(of: name).map { (name, $0) } }
+            let table = Table(shown.map { Table.Column($0.0, $0.0) }, rows: e.samples.map { row in
+                shown.map { Value.text(row[$0.1].count > 28 ? String(row[$0.1].prefix(27)) + "…" : row[$0.1]) }
+            })
+            text += session.output.render(table).split(separator: "\n").map { "  " + $0 + "\n" }.joined()
+        }
+        let value = Value.list(impact.entries.map { e in
+            .record([("entity", .text(e.entity.rawValue)), ("before", .int(e.before)), ("after", .int(e.after)),
+                     ("samples", .list(e.samples.map { row in .record(zip(e.columns, row).map { ($0, Value.text($1)) }) }))])
+        })
+        return (text, value)
     }
 
     static func violations(_ r: ConsentRequest, session: Session) throws -> [RuleViolation] {

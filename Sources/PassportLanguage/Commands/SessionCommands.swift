@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PassportDomain
 
 /// Signing in, variables, scripts and the shell itself.
@@ -100,6 +103,14 @@ enum SessionCommands {
                 }
                 inv.output.format = format
             },
+            CommandSpec("complete", group: .session, summary: "what Tab would do after TEXT, a partial command line; --time N times it",
+                        arguments: [ArgumentSpec("TEXT", repeating: true)],
+                        flags: [FlagSpec("time", "N", "run N completions and print the median, p99 and slowest in microseconds", kind: .number),
+                                formatFlag],
+                        details: "Quote TEXT to keep a blank at its end (`complete 'district use '` lists districts). With --time each of the N completions uses a fresh completer, so only SQLite's page cache is warm; Scripts/bench uses it.",
+                        example: "complete --time 1000 'district use Spr'", related: ["help"]) { inv in
+                try CompletionTiming.run(inv)
+            },
             quit("quit"), quit("exit"),
         ]
     }
@@ -115,5 +126,47 @@ enum SessionCommands {
             }
             inv.session.exitCode = code
         }
+    }
+}
+
+/// `complete`: Tab's answer for a partial line, and how long it takes.
+enum CompletionTiming {
+    static func run(_ inv: Invocation) throws {
+        let text = inv.text(from: 0) ?? ""
+        guard let t = inv.flags["time"] else {
+            let r = Completer(session: inv.session).complete(text)
+            let shown: String
+            if let r, !r.listing.isEmpty { shown = r.listing.joined(separator: "\n") }
+            else if let r { shown = String(text.unicodeScalars.dropLast(r.deleteBeforeCursor)) + r.insert }
+            else { shown = "No completion." }
+            try withFormat(inv) {
+                inv.output.show(text: shown, value: .record([("line", .text(r.map { String(text.unicodeScalars.dropLast($0.deleteBeforeCursor)) + $0.insert } ?? text)),
+                                                               ("listing", .list((r?.listing ?? []).map { .text($0) }))]))
+            }
+            return
+        }
+        guard let n = Int(t.text), n > 0 else { throw t.error("--time takes a positive number of completions") }
+        var micros: [Double] = []
+        micros.reserveCapacity(n)
+        var candidates = 0
+        for _ in 0..<n {
+            let start = now()
+            let r = Completer(session: inv.session).complete(text)
+            micros.append((now() - start) * 1e6)
+            candidates = r.map { $0.listing.isEmpty ? 1 : $0.listing.count } ?? 0
+        }
+        micros.sort()
+        let median = micros[n / 2], p99 = micros[min(n - 1, Int((Double(n) * 0.99).rounded(.up)) - 1)], slowest = micros[n - 1]
+        try withFormat(inv) {
+            inv.output.show(text: "\(n) completions of '\(text)' (\(candidates) candidate\(candidates == 1 ? "" : "s")): median \(Int(median)) µs, p99 \(Int(p99)) µs, slowest \(Int(slowest)) µs",
+                            value: .record([("text", .text(text)), ("runs", .int(Int64(n))), ("candidates", .int(Int64(candidates))),
+                                            ("median_us", .int(Int64(median))), ("p99_us", .int(Int64(p99))), ("max_us", .int(Int64(slowest)))]))
+        }
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }

@@ -180,6 +180,9 @@ public final class Completer {
                 }
                 schools = schools.filter { kind == .schoolInDraft ? inDraft($0) : !inDraft($0) }
             }
+            // Only those that can match (as `result` will check), so descriptions are made for them alone.
+            let typed = prefix.lowercased()
+            if !typed.isEmpty { schools = schools.filter { $0.name.lowercased().hasPrefix(typed) } }
             return schools.map { Candidate($0.name, "\($0.id), grades \($0.gradeSpan)") }
         case .file:
             return FileCompletion.candidates(prefix, resolve: session.resolvePath)

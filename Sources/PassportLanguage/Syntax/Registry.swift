@@ -6,7 +6,8 @@ public final class Registry {
 
     /// The commands, built fresh for each process.
     public static func standard() -> Registry {
-        Registry(SessionCommands.all + AppCommands.all + DirectoryCommands.all + DraftCommands.all + ConsentCommands.all)
+        Registry(SessionCommands.all + AppCommands.all + DirectoryCommands.all + RosterCommands.all + DraftCommands.all
+                 + ConsentCommands.all + SyncCommands.all)
     }
 
     /// The first words of all commands (`app`, `district`, `preview`…).

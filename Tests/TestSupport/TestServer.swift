@@ -3,12 +3,12 @@ import PassportDelivery
 
 /// The real sshd the tests talk to: the one named by PASSPORT_TEST_SFTP_* if set,
 /// otherwise the one `Scripts/test-sshd start` runs (started here if need be).
-enum TestServer {
+public enum TestServer {
     /// Looked up once per test run; a global `static let` is initialised once, thread-safely.
-    static let endpoint: Result<SFTPEndpoint, TestServerUnavailable> = locate()
+    public static let endpoint: Result<SFTPEndpoint, TestServerUnavailable> = locate()
 
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // PassportDeliveryTests
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // TestSupport
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
 
@@ -50,7 +50,7 @@ enum TestServer {
     }
 
     /// Runs a program to completion; standard output and error together.
-    static func run(_ program: String, _ arguments: [String], input: String? = nil) -> (status: Int32, output: String) {
+    public static func run(_ program: String, _ arguments: [String], input: String? = nil) -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
@@ -74,7 +74,8 @@ enum TestServer {
     }
 }
 
-struct TestServerUnavailable: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { "No test sshd: \(reason)" }
+public struct TestServerUnavailable: Error, CustomStringConvertible {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { "No test sshd: \(reason)" }
 }
