@@ -271,4 +271,31 @@ final class ProcessTests: XCTestCase {
         let otherDistrict = try run(["-c", "login admin@springfield.k12.il.us --district 1737080; consent reveal 1 \(token)"])
         XCTAssertEqual(otherDistrict.status, 1)
     }
+
+    /// An import lands whole or not at all: a refused export leaves the previous roster as it was;
+    /// a zip imports like a folder.
+    func testImportsFromAZipAndNeverHalfApply() throws {
+        let sets = TranscriptTests.transcripts.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/oneroster")
+        let zip = home.appendingPathComponent("export.zip").path
+        let zipped = Process()
+        zipped.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        zipped.arguments = ["-c", "import sys,zipfile,os\nwith zipfile.ZipFile(sys.argv[1],'w') as z:\n for f in os.listdir(sys.argv[2]):\n  z.write(os.path.join(sys.argv[2],f), 'export/'+f)",
+                            zip, sets.appendingPathComponent("lepo-rosterhub-en").path]
+        try zipped.run(); zipped.waitUntilExit()
+        XCTAssertEqual(zipped.terminationStatus, 0)
+        let first = try run(["-c", "login admin@albertk12.org --district 0100005; district import \(zip); district roster --format json"])
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertTrue(first.out.contains("users.csv: 20 of 20 records imported"), first.out)
+        let refused = try run(["-c", "login admin@albertk12.org --district 0100005; district import \(sets.appendingPathComponent("vossenv-mockroster").path)"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.err.contains("has no orgs.csv"), refused.err)
+        let after = try run(["-c", "login admin@albertk12.org --district 0100005; district roster; district show"])
+        XCTAssertTrue(after.out.contains("users.csv: 20 of 20 records imported"), after.out)
+        XCTAssertTrue(after.out.contains("Sample School"), after.out)
+        let notZip = home.appendingPathComponent("broken.zip").path
+        try Data("not a zip".utf8).write(to: URL(fileURLWithPath: notZip))
+        let broken = try run(["-c", "login admin@albertk12.org --district 0100005; district import \(notZip)"])
+        XCTAssertTrue(broken.err.contains("is not a readable zip of CSV files"), broken.err)
+    }
 }
