@@ -10,6 +10,9 @@ final class Terminal {
     /// The environment of the tmux client and server (not of the program in the pane).
     let environment: [String: String]
     static let columns = 120
+    /// Set after a wait timed out: later waits look once and fail at once, so one broken step
+    /// does not cost a timeout for every step after it.
+    private var timedOut = false
     static let rows = 40
 
     init(tmux: String, socket: String, environment: [String: String]) {
@@ -80,12 +83,13 @@ final class Terminal {
     @discardableResult
     func wait(for what: String, timeout: Double = 5, file: StaticString = #filePath, line: UInt = #line,
               _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timedOut ? 0 : timeout)
         while true {
             if condition() { return true }
             if Date() > deadline { break }
             usleep(30_000)
         }
+        timedOut = true
         let c = cursor()
         XCTFail("timed out after \(timeout) s waiting for \(what); cursor at column \(c.x), row \(c.y); screen:\n"
                 + rows().joined(separator: "\n"), file: file, line: line)
@@ -140,26 +144,29 @@ final class Terminal {
 
     struct Result { var output: String; var status: Int32 }
 
+    /// Runs tmux and waits for it. Not through Foundation's Process: the server that `new-session`
+    /// forks keeps the client's descriptors, and Process then never notices the client has ended.
+    /// Output goes to a file for the same reason (a pipe would stay open as long as the server).
     func tmuxRun(_ arguments: [String]) -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tmux)
-        p.arguments = ["-L", socket, "-f", "/dev/null"] + arguments
-        p.environment = environment
-        // A file, not a pipe: the tmux server that new-session forks keeps the client's standard
-        // output open, so reading a pipe to its end would wait for the server to exit.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("passport-tmux-\(getpid())-\(UUID().uuidString)").path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
-            return Result(output: "cannot create \(path)", status: -1)
-        }
         defer { unlink(path) }
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { return Result(output: "cannot run \(tmux): \(error)", status: -1) }
-        p.waitUntilExit()
-        try? out.close()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([tmux, "-L", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, tmux, &actions, nil, argv, envp)
+        guard spawned == 0 else { return Result(output: "cannot run \(tmux): \(String(cString: strerror(spawned)))", status: -1) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let data = FileManager.default.contents(atPath: path) ?? Data()
-        return Result(output: String(decoding: data, as: UTF8.self), status: p.terminationStatus)
+        return Result(output: String(decoding: data, as: UTF8.self), status: code)
     }
 }
 

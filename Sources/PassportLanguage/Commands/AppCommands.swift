@@ -26,8 +26,14 @@ enum AppCommands {
                               organization: inv.session.organization!)
                 if let d = inv.flags["delivery"] { app.delivery = try delivery(d) }
                 app = try inv.checked(name) { try inv.session.store.createApp(app) }
-                inv.session.appId = app.id
                 _ = account
+                // The selected app is the open draft's as long as a draft is open.
+                if let draft = inv.session.draft, draft.request.appId != app.id,
+                   let current = try inv.session.store.app(id: draft.request.appId) {
+                    inv.say("Created app \(app.name) (\(app.delivery.words), unpublished); \(current.name) stays selected while its draft is open.")
+                    return
+                }
+                inv.session.appId = app.id
                 inv.say("Created app \(app.name) (\(app.delivery.words), unpublished); it is selected.")
             },
             CommandSpec("app list", group: .apps, summary: "your organization's apps",
