@@ -39,6 +39,10 @@ public final class Interpreter {
         let args = try command.words.map(expand)
         let (spec, commandWord, positionals, flags) = try session.registry.parse(args)
         let inv = Invocation(spec: spec, session: session, commandWord: commandWord, positionals: positionals, flags: flags)
+        // `run` nests whole scripts: each command inside is a command of its own.
+        let own = spec.name != "run"
+        if own { session.output.beginCommand() }
+        defer { if own { session.output.endCommand() } }
         do {
             try spec.run(inv)
         } catch let e as LanguageError {

@@ -11,6 +11,8 @@ enum DistrictRanking {
         let nameWords = words(d.name)
         var score = 0
         if nameWords == query { score += 100 }
+        // A name that begins with what was typed reads as the better answer ("albertville" → Albertville City SD).
+        if nameWords.starts(with: query) { score += 3 }
         if d.id == query.joined() { score += 1000 }
         for q in query {
             if nameWords.contains(q) { score += 10 }

@@ -69,7 +69,7 @@ enum Migrations {
         ) WITHOUT ROWID;
         ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
         """,
-        // 2: the data plane — district rosters, per-consent PII Shield keys, syncs.
+        // 3: the data plane — district rosters, per-consent PII Shield keys, syncs.
         """
         CREATE TABLE rosters (
             district_id TEXT PRIMARY KEY,

@@ -52,7 +52,16 @@ struct HistoryFile {
         return true
     }
 
-    /// Creates the file's directory and any missing parents, mode 0700.
+    /// Adds one entry to the file as it is on disk now (re-read under a lock), so two shells at
+    /// once keep both sessions' lines. Keeps the newest `limit` entries.
+    func append(_ entry: String, limit: Int) {
+        locked {
+            var onDisk = load().entries
+            if onDisk.last != entry { onDisk.append(entry) }
+            save(Array(onDisk.suffix(limit)))
+        }
+    }
+
     /// Runs `body` holding an exclusive lock (a `.lock` file beside the history), so two shells
     /// saving at the same moment do not lose each other's lines.
     func locked(_ body: () -> Void) {
@@ -62,6 +71,7 @@ struct HistoryFile {
         if fd >= 0 { _ = flock(fd, LOCK_UN); close(fd) }
     }
 
+    /// Creates the file's directory and any missing parents, mode 0700.
     func createDirectory() -> String? {
         var directory = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()

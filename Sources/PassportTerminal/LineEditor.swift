@@ -3,7 +3,7 @@ import Glibc
 
 /// Reads lines from the terminal with libedit: Emacs keys, history kept on disk, Tab completion
 /// decided by the caller. Use it only when standard input is a terminal.
-public final class LineEditor {
+public final class LineEditor: LineReading {
     /// Set when the history file could not be read or was damaged: a sentence for the user
     /// (without a "warning:" prefix). The editor then starts with an empty history.
     public private(set) var historyWarning: String?
@@ -17,7 +17,7 @@ public final class LineEditor {
     private var promptText = ""
     private var interrupted = false
 
-    private static let historySize = 1000
+    static let historySize = 1000
 
     /// historyFile: nil = no persistent history. The file's directory is created (0700) if missing.
     public init(programName: String, historyFile: String?, completer: @escaping (_ textBeforeCursor: String) -> CompletionAction?) {
@@ -94,12 +94,7 @@ public final class LineEditor {
     public func addHistory(_ entry: String) {
         guard !entry.isEmpty, !entry.utf8.contains(0) else { return }
         remember(entry)
-        guard let file = historyFile else { return }
-        file.locked {
-            var onDisk = file.load().entries
-            if onDisk.last != entry { onDisk.append(entry) }
-            _ = file.save(Array(onDisk.suffix(Self.historySize)))
-        }
+        historyFile?.append(entry, limit: Self.historySize)
     }
 
     /// Keeps `entries` equal to what libedit holds: at most historySize, no adjacent duplicates.

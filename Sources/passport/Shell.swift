@@ -21,9 +21,12 @@ final class Shell {
         let out = session.output
         out.color = TerminalInput.isTerminal(1) && Paths.env("NO_COLOR") == nil && Paths.env("TERM") != "dumb"
         let completer = self.completer
-        let editor = LineEditor(programName: "passport", historyFile: Paths.history) { text in
-            completer.complete(text).map { CompletionAction(deleteBeforeCursor: $0.deleteBeforeCursor, insert: $0.insert, listing: $0.listing) }
-        }
+        // A terminal that cannot edit (TERM=dumb, as inside Emacs) gets plain line reading.
+        let editor: LineReading = Paths.env("TERM") == "dumb"
+            ? PlainLineReader(historyFile: Paths.history)
+            : LineEditor(programName: "passport", historyFile: Paths.history) { text in
+                completer.complete(text).map { CompletionAction(deleteBeforeCursor: $0.deleteBeforeCursor, insert: $0.insert, listing: $0.listing) }
+            }
         session.confirm = { prompt in
             StandardStream.out.flush()
             if case .line(let answer) = editor.readLine(prompt: prompt) {

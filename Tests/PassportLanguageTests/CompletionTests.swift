@@ -30,7 +30,7 @@ final class CompletionTests: XCTestCase {
 
     func testCommandWordsAndSubcommands() {
         XCTAssertEqual(insert("distr"), "district ")
-        XCTAssertEqual(completer.complete("district ")?.listing.map { String($0.prefix(8)) }, ["consents", "search  ", "show    ", "use     "])
+        XCTAssertEqual(completer.complete("district ")?.listing.map { String($0.prefix(8)) }, ["consents", "import  ", "roster  ", "search  ", "show    ", "use     "])
         XCTAssertEqual(insert("request acc"), "request access ")
         XCTAssertEqual(completer.complete("pii o")?.listing, ["on", "off"], "nothing in common beyond the o: list both")
     }

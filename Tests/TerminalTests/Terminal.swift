@@ -57,6 +57,12 @@ final class Terminal {
             .split(separator: "\n", omittingEmptySubsequences: false).map { Self.trimEnd(String($0)) }
     }
 
+    /// The visible rows with their escape sequences (colour), as `capture-pane -e` gives them.
+    func rowsWithEscapes() -> String { tmuxRun(["capture-pane", "-p", "-e"]).output }
+
+    /// Resizes the window, as a user dragging the terminal's edge.
+    func resize(columns: Int) { _ = tmuxRun(["resize-window", "-x", "\(columns)"]) }
+
     func cursor() -> (x: Int, y: Int) {
         let parts = tmuxRun(["display-message", "-p", "#{cursor_x} #{cursor_y}"]).output
             .split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }

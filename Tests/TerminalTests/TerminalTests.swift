@@ -117,10 +117,14 @@ final class TerminalTests: XCTestCase {
 
     /// Starts `passport` in a fresh tmux server on this test's home and store, and waits for its
     /// first prompt. The window prints `EXIT=N` when passport ends, then stays open.
-    func startShell(file: StaticString = #filePath, line: UInt = #line) throws -> Terminal {
-        let env = Self.environment(home: home, store: home.appendingPathComponent("store.db").path)
+    func startShell(arguments: [String] = [], environment extra: [String: String?] = [:], waitForPrompt: Bool = true,
+                    file: StaticString = #filePath, line: UInt = #line) throws -> Terminal {
+        var env = Self.environment(home: home, store: home.appendingPathComponent("store.db").path)
+        for (k, v) in extra { env[k] = v }
         let assignments = env.keys.sorted().map { "\($0)=\(Self.shellQuote(env[$0]!))" }.joined(separator: " ")
-        let command = "env -i TERM=\"$TERM\" \(assignments) \(Self.shellQuote(Self.binary)); echo EXIT=$?; sleep 60"
+        let term = env["TERM"] == nil ? "TERM=\"$TERM\" " : ""
+        let args = arguments.map(Self.shellQuote).joined(separator: " ")
+        let command = "env -i \(term)\(assignments) \(Self.shellQuote(Self.binary)) \(args); echo EXIT=$?; sleep 60"
         let t = Terminal(
             tmux: Self.tmux!,
             socket: "passport-test-\(terminals.count)",
@@ -128,7 +132,7 @@ final class TerminalTests: XCTestCase {
         )
         terminals.append(t)
         try t.start(command)
-        t.waitForInput("passport> ", timeout: 10, file: file, line: line)
+        if waitForPrompt { t.waitForInput("passport> ", timeout: 10, file: file, line: line) }
         return t
     }
 
@@ -405,5 +409,116 @@ final class TerminalTests: XCTestCase {
         XCTAssertEqual(r.stderr, "")
         XCTAssertEqual(r.status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: historyFile.path), "piped input went to history")
+    }
+
+    // MARK: 12. Issue 3: the startup file, multi-line input, secrets, history robustness, colour, resizing
+
+    func testStartupFileRunsInTheShellAndDashXSkipsIt() throws {
+        let rc = home.appendingPathComponent("config/passport/passportrc")
+        try FileManager.default.createDirectory(at: rc.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "set GREETING from-the-rc-file\necho rc ran\n".write(to: rc, atomically: true, encoding: .utf8)
+        let t = try startShell()
+        t.waitForLine("rc ran")
+        t.enter("echo $GREETING", expect: "from-the-rc-file")
+        let skipped = try startShell(arguments: ["-X"])
+        skipped.enter("echo $GREETING", expect: "unknown variable $GREETING")
+        XCTAssertEqual(skipped.count(line: "rc ran"), 0)
+    }
+
+    func testAContinuedCommandIsOneHistoryEntry() throws {
+        let t = try startShell()
+        t.type("echo one \\")
+        t.press("Enter")
+        t.waitForInput("     ...> ")
+        t.type("two")
+        t.press("Enter")
+        t.waitForLine("one two")
+        t.press("C-d")
+        t.waitForLine("EXIT=0")
+        let saved = try String(contentsOf: historyFile, encoding: .utf8)
+        XCTAssertEqual(saved.split(separator: "\n").count, 2, "header and one entry:\n\(saved)")
+        XCTAssertTrue(saved.contains("echo\\040one\\040\\\\\\ntwo") || saved.contains("two"), saved)
+    }
+
+    func testPasswordAloneIsAskedWithoutEchoAndCtrlCRestoresTheTerminal() throws {
+        let t = try startShell()
+        openDraft(t)
+        t.enter("sftp --host sftp.acme.example --user springfield --password", expect: "SFTP password for springfield@sftp.acme.example:")
+        t.type("hunter2-secret")
+        usleep(200_000)
+        XCTAssertEqual(t.count(containing: "hunter2"), 0, "the password was echoed:\n\(t.transcript())")
+        t.press("Enter")
+        t.waitForText("SFTP delivery to sftp://springfield@sftp.acme.example:22/ (password ********)")
+        // Asked again and abandoned with Ctrl-C: the terminal echoes again afterwards.
+        t.enter("sftp --password", expect: "SFTP password for springfield@sftp.acme.example:")
+        t.press("C-c")
+        t.waitForText("error: no password given")
+        t.type("echo echoing again")
+        t.waitForInput("passport [Acme Reading › \(Self.springfield) › draft]> echo echoing again")
+        t.press("Enter")
+        t.waitForLine("echoing again")
+        let saved = try String(contentsOf: historyFile, encoding: .utf8)
+        XCTAssertFalse(saved.contains("hunter2"), saved)
+    }
+
+    func testADamagedHistoryFileGivesOneWarningAndAnEmptyHistory() throws {
+        try FileManager.default.createDirectory(at: historyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data([0x00, 0xFF, 0xFE, 0x41, 0x0A, 0x80]).write(to: historyFile)
+        let t = try startShell()
+        XCTAssertEqual(t.count(containing: "warning:"), 1, t.transcript())
+        t.enter("echo still works", expect: "still works")
+        t.press("Up", "Up")
+        t.waitForInput("passport> echo still works")
+    }
+
+    func testTwoShellsAtOnceKeepBothSessionsLines() throws {
+        let a = try startShell()
+        let b = try startShell()
+        a.enter("echo from shell a", expect: "from shell a")
+        b.enter("echo from shell b", expect: "from shell b")
+        a.enter("echo a again", expect: "a again")
+        for t in [a, b] { t.press("C-d"); t.waitForLine("EXIT=0") }
+        let saved = try String(contentsOf: historyFile, encoding: .utf8)
+        for line in ["echo\\040from\\040shell\\040a", "echo\\040from\\040shell\\040b", "echo\\040a\\040again"] {
+            XCTAssertTrue(saved.contains(line), "\(line) missing from:\n\(saved)")
+        }
+    }
+
+    func testColourOnlyOnATerminalWithoutNoColorOrDumbTerm() throws {
+        let coloured = try startShell(environment: ["NO_COLOR": nil, "TERM": "xterm-256color"])
+        coloured.enter("district search springfield --state IL", expect: "1737080")
+        XCTAssertTrue(coloured.rowsWithEscapes().contains("\u{1B}[1m"), "no bold header:\n\(coloured.rowsWithEscapes())")
+        let plain = try startShell()   // NO_COLOR=1
+        plain.enter("district search springfield --state IL", expect: "1737080")
+        XCTAssertFalse(plain.rowsWithEscapes().contains("\u{1B}[1m"))
+        let dumb = try startShell(environment: ["NO_COLOR": nil, "TERM": "dumb"], waitForPrompt: false)
+        dumb.waitForText("passport>")
+        dumb.enter("district search springfield --state IL", expect: "1737080")
+        XCTAssertFalse(dumb.rowsWithEscapes().contains("\u{1B}[1m"))
+        // Piped output is never coloured.
+        let piped = try Self.run(["-c", "district search springfield --state IL"],
+                                 environment: Self.environment(home: home, store: home.appendingPathComponent("store.db").path).merging(["NO_COLOR": ""]) { $1 })
+        XCTAssertFalse(piped.stdout.contains("\u{1B}"))
+    }
+
+    func testResizingMidLineAndWideCharactersKeepTheCursorRight() throws {
+        let t = try startShell()
+        t.type("echo 中文 and emoji 🎉 then more words to wrap the line")
+        t.resize(columns: 40)
+        usleep(200_000)
+        t.press("Enter")
+        t.waitForLine("中文 and emoji 🎉 then more words to wrap the line")
+        t.resize(columns: 120)
+        t.type("echo 中文")
+        t.wait(for: "the cursor after two wide characters") { t.cursor().x == "passport> echo ".count + 4 }
+    }
+
+    func testALongCompletionListAsksBeforeShowingEverything() throws {
+        let t = try startShell()
+        t.type("district use S")
+        t.press("Tab")
+        t.waitForText("Display all")
+        t.type("n")
+        t.waitForInput("passport> district use S")
     }
 }

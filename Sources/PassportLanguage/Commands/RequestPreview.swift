@@ -83,7 +83,7 @@ enum RequestPreview {
         s.add("Attachments", r.attachments.isEmpty ? ["none"] : r.attachments.map { "\($0.name) (\($0.kind.rawValue), \(sizeWords($0.size)), sha256 \($0.sha256))" },
               "attachments", .list(r.attachments.map { .record([("name", .text($0.name)), ("kind", .text($0.kind.rawValue)), ("size", .int($0.size)), ("sha256", .text($0.sha256))]) }))
         s.add("Expires", [r.expires.map { "access ends after \($0)" } ?? "never (until revoked)"], "expires", .optional(r.expires?.description))
-        s.add("Message", [r.message ?? "none"], "message", .optional(r.message))
+        s.add("Message", [r.message ?? "none"], "messageToDistrict", .optional(r.message))
         return s
     }
 

@@ -15,12 +15,32 @@ public final class Output {
         writeOut = out; writeErr = err
     }
 
-    /// A line of text for people. In JSON it becomes `{"message": …}` so each command still
-    /// prints one document; in CSV it goes to standard error, keeping standard output pure data.
+    /// Messages of the running command, kept back in JSON so the command prints one document.
+    private var pendingMessages: [String] = []
+    private var documentsPrinted = 0
+
+    /// A command starts: in JSON it will print exactly one document.
+    public func beginCommand() { pendingMessages = []; documentsPrinted = 0 }
+
+    /// A command ends. In JSON its messages become one `{"message": …}` document (lines joined by
+    /// newlines) when it printed no result; next to a result they go to standard error instead.
+    public func endCommand() {
+        defer { pendingMessages = []; documentsPrinted = 0 }
+        guard !pendingMessages.isEmpty else { return }
+        let text = pendingMessages.joined(separator: "\n")
+        if documentsPrinted == 0 {
+            writeOut(Value.record([("message", .text(text))]).json + "\n")
+        } else {
+            writeErr(text + "\n")
+        }
+    }
+
+    /// A line of text for people. In JSON it is kept for the command's one `{"message": …}`
+    /// document; in CSV it goes to standard error, keeping standard output pure data.
     public func say(_ text: String) {
         switch format {
         case .table: writeOut(text + "\n")
-        case .json: writeOut(Value.record([("message", .text(text))]).json + "\n")
+        case .json: pendingMessages.append(text)
         case .csv: writeErr(text + "\n")
         }
     }
@@ -29,7 +49,7 @@ public final class Output {
     public func show(text: String, value: Value) {
         switch format {
         case .table: writeOut(text.hasSuffix("\n") ? text : text + "\n")
-        case .json: writeOut(value.json + "\n")
+        case .json: documentsPrinted += 1; writeOut(value.json + "\n")
         case .csv: writeOut(Output.csv(value))
         }
     }
@@ -43,7 +63,7 @@ public final class Output {
         case .table:
             if t.rows.isEmpty, let empty { writeOut(empty + "\n"); return }
             writeOut(render(t))
-        case .json: writeOut(t.asValue.json + "\n")
+        case .json: documentsPrinted += 1; writeOut(t.asValue.json + "\n")
         case .csv: writeOut(Output.csv(t))
         }
     }
