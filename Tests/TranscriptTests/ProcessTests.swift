@@ -14,11 +14,11 @@ final class ProcessTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(at: home) }
 
     /// Runs passport with separate standard output and error.
-    func run(_ args: [String], stdin: String? = nil) throws -> (out: String, err: String, status: Int32) {
+    func run(_ args: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> (out: String, err: String, status: Int32) {
         let p = Process()
         p.executableURL = TranscriptTests.binary
         p.arguments = args
-        p.environment = env
+        p.environment = env.merging(extra) { $1 }
         let errURL = home.appendingPathComponent("stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let err = try FileHandle(forWritingTo: errURL)
@@ -163,18 +163,9 @@ final class ProcessTests: XCTestCase {
         let text = try String(contentsOfFile: saved, encoding: .utf8)
         XCTAssertFalse(text.contains(secret), text)
         XCTAssertTrue(text.contains("--password-env PASSPORT_SFTP_PASSWORD"), text)
-        var environment = env
-        environment["PASSPORT_SFTP_PASSWORD"] = secret
-        let p = Process()
-        p.executableURL = TranscriptTests.binary
-        p.arguments = ["-c", "run \(saved); preview --format json"]
-        p.environment = environment
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let replay = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, replay)
+        let replayed = try run(["-c", "run \(saved); preview --format json"], environment: ["PASSPORT_SFTP_PASSWORD": secret])
+        XCTAssertEqual(replayed.status, 0, replayed.err)
+        let replay = replayed.out
         let before = first.out.split(separator: "\n").filter { $0.hasPrefix("{\"app\"") }
         let after = replay.split(separator: "\n").filter { $0.hasPrefix("{\"app\"") }
         XCTAssertEqual(before.count, 1)
@@ -207,17 +198,10 @@ final class ProcessTests: XCTestCase {
         XCTAssertEqual(try run(["-c", setup.replacingOccurrences(of: "\n", with: ";")]).status, 0)
         let before = try run(["-c", "login ops@acme.example; consents --format csv"])
         XCTAssertTrue(before.out.contains(",approved,"), before.out)
-        let p = Process()
-        p.executableURL = TranscriptTests.binary
-        p.arguments = ["-c", "login ops@acme.example; consents --format csv; consents --status expired --format csv; consent show 1"]
-        var later = env
-        later["PASSPORT_NOW"] = "2027-02-01T09:00:00Z"
-        p.environment = later
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let text = try run(["-c", "login ops@acme.example; consents --format csv; consents --status expired --format csv; consent show 1; sync run --consent 1"],
+                           environment: ["PASSPORT_NOW": "2027-02-01T09:00:00Z"]).out + (try run(["-c", "login ops@acme.example; sync run --consent 1"],
+                           environment: ["PASSPORT_NOW": "2027-02-01T09:00:00Z"]).err)
+        XCTAssertTrue(text.contains("consent 1 delivers nothing: it expired after 2027-01-31"), text)
         XCTAssertEqual(text.components(separatedBy: ",expired,").count - 1, 2, text)
         XCTAssertTrue(text.contains("Consent 1 — Expired"), text)
         XCTAssertTrue(text.contains("2027-01-31  expired (access ended)"), text)
