@@ -121,8 +121,24 @@ public final class Session {
         return d
     }
 
+    /// Takes the draft as the store has it when another session (a second shell, a script) changed it
+    /// meanwhile; returns whether it did.
+    @discardableResult
+    func refreshDraft() throws -> Bool {
+        guard let account, adminOf == nil, try store.draftChangedElsewhere(account: account) else { return false }
+        draft = try store.draft(account: account)
+        if let d = draft { appId = d.request.appId; districtId = d.request.districtId }
+        return true
+    }
+
     func requireDraft(_ inv: Invocation) throws -> Draft {
         _ = try requireVendor(inv)
+        if try refreshDraft() {
+            let now = try draft.map { d in
+                "it is now \(try store.app(id: d.request.appId)?.name ?? "?") › \(try store.district(id: d.request.districtId)?.name ?? d.request.districtId), last change: \(d.label)"
+            } ?? "it was sent or discarded"
+            throw inv.error("your draft changed in another session since this one last saw it (\(now)); nothing was done — check with `status` and try again")
+        }
         guard let draft else { throw inv.error("no open draft; open one with `request access` or `request connect SCHOOL`") }
         return draft
     }

@@ -19,7 +19,11 @@ public final class SQLiteStore: Store {
     public init(path: String) throws {
         self.path = path
         db = try Database(path: path)
-        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        do {
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        } catch let e as DatabaseError {
+            throw DatabaseError(code: e.code, message: "cannot open store \(path): \(e.message)")
+        }
         try migrate()
         if try setting("directory_loaded") == nil { try loadDirectory() }
     }
@@ -210,14 +214,24 @@ public final class SQLiteStore: Store {
     /// the row's revision. Kept as text, not as the draft's own arrays, so the session's next change can
     /// append to its steps in place instead of copying them.
     private var savedSteps: [String: (revision: Int64, steps: [[String]])] = [:]
+    /// The revision of each account's draft row as this process last read or wrote it (0: no draft).
+    private var seenRevision: [String: Int64] = [:]
+
+    public func draftChangedElsewhere(account: String) throws -> Bool {
+        guard let seen = seenRevision[account] else { return false }
+        let now = try db.queryOne("SELECT revision FROM drafts WHERE account = ?", [.text(account)]) { $0.int(0) } ?? 0
+        return now != seen
+    }
 
     public func draft(account: String) throws -> Draft? {
         try db.transaction {
             guard let (body, revision) = try db.queryOne("SELECT body, revision FROM drafts WHERE account = ?", [.text(account)],
                                                          { ($0.text(0), $0.int(1)) }) else {
                 savedSteps[account] = nil
+                seenRevision[account] = 0
                 return nil
             }
+            seenRevision[account] = revision
             let stored = try decode(Draft.self, body)  // drafts saved before version 2 hold their steps in the body
             var steps: [[Draft.Step]] = [[], []]
             var bodies: [[String]] = [[], []]
@@ -240,6 +254,7 @@ public final class SQLiteStore: Store {
                 try db.run("DELETE FROM drafts WHERE account = ?", [.text(account)])
                 try db.run("DELETE FROM draft_steps WHERE account = ?", [.text(account)])
                 savedSteps[account] = nil
+                seenRevision[account] = 0
                 return
             }
             let current = try db.queryOne("SELECT revision FROM drafts WHERE account = ?", [.text(account)]) { $0.int(0) }
@@ -267,6 +282,7 @@ public final class SQLiteStore: Store {
             try db.run("INSERT OR REPLACE INTO drafts(account, body, revision) VALUES (?, ?, ?)",
                        [.text(account), .text(try encode(draft.withoutSteps)), .integer(revision)])
             savedSteps[account] = (revision, known)
+            seenRevision[account] = revision
         }
     }
 
@@ -368,9 +384,13 @@ public final class SQLiteStore: Store {
             frozen.history = []
             try db.run("UPDATE consents SET body = ? WHERE id = ?", [.text(try encode(frozen)), .integer(id)])
             try db.run("INSERT INTO consent_history VALUES (?, 1, ?)", [.integer(id), .text(try encode(first))])
-            try db.run("DELETE FROM drafts WHERE account = ?", [.text(account)])
+            // The draft goes with the send; if it is gone already, another session sent or discarded it.
+            guard try db.run("DELETE FROM drafts WHERE account = ?", [.text(account)]) == 1 else {
+                throw DomainError("nothing was sent: the draft was sent or discarded in another session meanwhile")
+            }
             try db.run("DELETE FROM draft_steps WHERE account = ?", [.text(account)])
             savedSteps[account] = nil
+            seenRevision[account] = 0
             return consent
         }
     }

@@ -25,6 +25,8 @@ public protocol Store: AnyObject {
     // MARK: Drafts (one open draft per vendor account)
     func draft(account: String) throws -> Draft?
     func saveDraft(_ draft: Draft?, account: String) throws
+    /// Whether another process changed, sent or discarded the account's draft since this one last read or wrote it.
+    func draftChangedElsewhere(account: String) throws -> Bool
 
     // MARK: Attachments (content-addressed)
     func saveAttachmentContent(_ bytes: [UInt8], sha256: String) throws

@@ -40,7 +40,7 @@ final class Shell {
             let counts = (try? store.directoryCounts()) ?? (0, 0)
             StandardStream.error("Loaded \(counts.0) districts and \(counts.1) schools in \(String(format1: seconds)) s.\n")
         }
-        out.raw("passport 0.1 — Data Access Consent requests to school districts.\n")
+        out.raw("passport 0.1.0 — Data Access Consent requests to school districts.\n")
         out.raw("Type `help` for commands; Tab completes; Ctrl-D leaves. Store: \(session.storePath)\n")
         if let warning = editor.historyWarning { out.warn(warning) }
         StandardStream.out.flush()

@@ -26,7 +26,15 @@ func fail(_ message: String) -> Never {
 
 let store: SQLiteStore
 do {
-    try Paths.makeParent(of: storePath)
+    // The default store's folders are passport's to make; a store you name must be in a folder that exists.
+    if options.store == nil && Paths.env("PASSPORT_STORE") == nil {
+        try Paths.makeParent(of: storePath)
+    } else {
+        let folder = storePath.contains("/") ? String(storePath[..<storePath.lastIndex(of: "/")!]) : "."
+        if !folder.isEmpty && access(folder, F_OK) != 0 {
+            fail("cannot open store \(storePath): the folder \(folder) does not exist")
+        }
+    }
     if interactive && access(storePath, F_OK) != 0 {
         StandardStream.error("Loading the public directory of US districts and schools into \(storePath)…\n")
     }

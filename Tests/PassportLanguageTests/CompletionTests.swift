@@ -57,6 +57,11 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(insert("schools remove Lanph"), "schools remove \"Lanphier High School\" ")
         XCTAssertEqual(insert("schools add Lanph"), nil, "a school in the draft is not offered to add")
         XCTAssertEqual(insert("schools add \"Springfield Southeast"), "schools add \"Springfield Southeast High Sch\" ")
+        // Two schools share a name: Tab offers their ids, listed with the name.
+        let twins = completer.complete("schools add \"Springfield Learning")?.listing ?? []
+        XCTAssertEqual(twins.map { String($0.prefix(12)) }, ["173708006198", "173708006742"], "\(twins)")
+        XCTAssertTrue(twins.allSatisfy { $0.contains("Springfield Learning Academy") })
+        XCTAssertEqual(insert("schools add 1737080067"), "schools add 173708006742 ")
         XCTAssertEqual(insert("app require students.giv"), "app require students.givenName ")
         XCTAssertEqual(insert("app require stud"), "app require students.")
         XCTAssertEqual(insert("filter add cla"), "filter add classes ")

@@ -40,7 +40,7 @@ enum ConsentCommands {
                 }
             },
             CommandSpec("consent show", group: .consents, summary: "one consent: every section and its history",
-                        arguments: [ArgumentSpec("ID", .number)], flags: [formatFlag],
+                        arguments: [ArgumentSpec("ID", .consent)], flags: [formatFlag],
                         example: "consent show 1", related: ["consents", "request change"]) { inv in
                 _ = try inv.session.requireAccount(inv)
                 let c = try inv.session.visibleConsent(inv.positionals[0])
@@ -65,18 +65,18 @@ enum ConsentCommands {
                 }
             },
             CommandSpec("consent approve", group: .consents, summary: "approve a pending request (district admins)",
-                        arguments: [ArgumentSpec("ID", .number)], flags: [FlagSpec("message", "TEXT", "a note to the vendor")],
+                        arguments: [ArgumentSpec("ID", .consent)], flags: [FlagSpec("message", "TEXT", "a note to the vendor")],
                         details: "Approving a change request supersedes the consent it changes. Every decision is kept in the consent's history with who made it and when.",
                         example: "consent approve 3 --message \"Approved for the 2027 school year\"", related: ["consent reject", "consents"]) { inv in
                 try decide(.approved, inv)
             },
             CommandSpec("consent reject", group: .consents, summary: "reject a pending request (district admins)",
-                        arguments: [ArgumentSpec("ID", .number)], flags: [FlagSpec("message", "TEXT", "why, for the vendor")],
+                        arguments: [ArgumentSpec("ID", .consent)], flags: [FlagSpec("message", "TEXT", "why, for the vendor")],
                         example: "consent reject 3 --message \"Please exclude phone numbers\"", related: ["consent approve"]) { inv in
                 try decide(.rejected, inv)
             },
             CommandSpec("request change", group: .consents, summary: "open a draft that changes an approved consent (\"Request Changes\")",
-                        arguments: [ArgumentSpec("ID", .number)],
+                        arguments: [ArgumentSpec("ID", .consent)],
                         details: "The draft starts as the approved consent; sending it makes a new pending request that refers to the old one. The old one stays in force until the district approves the change.",
                         example: "request change 1", related: ["consent show", "send"]) { inv in
                 let session = inv.session
@@ -158,6 +158,14 @@ enum StatusReport {
         let app = try s.appId.flatMap { try s.store.app(id: $0) }
         let district = try s.districtId.flatMap { try s.store.district(id: $0) }
         var lines: [String] = []
+        if let admin = s.adminOf, let account = s.account {
+            let d = try s.store.district(id: admin)
+            let pending = try s.store.consents(addressedTo: admin).filter { $0.status(today: s.today) == .pending }.count
+            inv.output.show(text: "Signed in:  \(account), admin of \(d?.name ?? admin) (\(admin))\nRequests:   \(pending) pending (`consents --status pending`)"
+                            + (try s.store.roster(districtId: admin) == nil ? "\nRoster:     none yet (`district import DIR`)" : "\nRoster:     imported (`district roster`)"),
+                            value: .record([("account", .text(account)), ("districtAdminOf", .text(admin)), ("pending", .int(pending))]))
+            return
+        }
         lines.append("Signed in:  " + (s.account.map { "\($0) (organization \(s.organization!))" } ?? "no — `login EMAIL`"))
         lines.append("App:        " + (app.map { "\($0.name) (\($0.delivery.rawValue), \($0.published ? "published" : "unpublished"))" } ?? "none — `app use APP`"))
         lines.append("District:   " + (district.map { "\($0.name) (\($0.id), \($0.state)), \($0.schoolCount) schools" } ?? "none — `district use DISTRICT`"))

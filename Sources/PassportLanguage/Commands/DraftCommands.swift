@@ -163,6 +163,9 @@ enum DraftCommands {
                         example: "filter add classes grades >= 07", related: ["filter list", "filter remove"],
                         complete: FilterCompletion.complete) { inv in
                 let rule = try FilterParsing.parse(inv)
+                if let same = inv.session.draft?.request.filters.firstIndex(of: rule) {
+                    throw inv.error("filter \(same + 1) is this rule already (`filter list`)")
+                }
                 try inv.session.changeDraft(inv, rule.command) { $0.filters.append(rule) }
                 inv.say("Filter \(inv.session.draft!.request.filters.count): \(rule.words).")
             },
@@ -210,6 +213,7 @@ enum DraftCommands {
                 let w = inv.positionals[0]
                 let digits = w.text.hasSuffix("%") ? String(w.text.dropLast()) : w.text
                 guard let n = Int(digits) else { throw w.error("'\(w.text)' is not a percentage; write a whole number 0–100, e.g. 15%") }
+                if app.delivery == .api && !(0...100).contains(n) { throw w.error("threshold \(n)% is out of range; it must be 0–100%") }
                 try inv.session.changeDraft(inv, "threshold \(n)%") { r in try r.setThreshold(n, app: app) }
                 inv.say("Sync hold threshold \(n)%: a sync that changes more than \(n)% of an entity's records is held until approved.")
             },
@@ -219,7 +223,7 @@ enum DraftCommands {
                 try AttachmentSection.attach(inv)
             },
             CommandSpec("detach", group: .draft, summary: "remove an attachment",
-                        arguments: [ArgumentSpec("NAME", .text)], example: "detach springfield-dpa.pdf", related: ["attach"]) { inv in
+                        arguments: [ArgumentSpec("NAME", .attachment)], example: "detach springfield-dpa.pdf", related: ["attach"]) { inv in
                 let draft = try inv.session.requireDraft(inv)
                 let w = inv.positionals[0]
                 guard draft.request.attachments.contains(where: { $0.name == w.text }) else {
@@ -264,9 +268,17 @@ enum DraftCommands {
                 guard let label = try inv.session.stepDraft(inv, { $0.redo() }) else { throw inv.error("nothing to redo") }
                 inv.say("Redid: \(label).")
             },
-            CommandSpec("discard", group: .draft, summary: "drop the open draft", example: "discard", related: ["request access"]) { inv in
+            CommandSpec("discard", group: .draft, summary: "drop the open draft (it cannot be undone)",
+                        flags: [FlagSpec("yes", nil, "do not ask to confirm")],
+                        details: "On a terminal it asks first; `draft save FILE` keeps a copy you can replay.",
+                        example: "discard", related: ["request access", "draft save"]) { inv in
                 let d = try inv.session.requireDraft(inv)
                 let district = try inv.session.store.district(id: d.request.districtId)?.name ?? d.request.districtId
+                if !inv.has("yes"), let confirm = inv.session.confirm,
+                   !confirm("Discard the draft for \(district) (\(d.undoSteps.count) change\(d.undoSteps.count == 1 ? "" : "s"))? [y/N] ") {
+                    inv.say("Kept the draft.")
+                    return
+                }
                 try inv.session.saveDraft(nil)
                 inv.say("Discarded the draft for \(district).")
             },
@@ -277,6 +289,7 @@ enum DraftCommands {
     static func open(_ inv: Invocation, schools: SchoolSelection, label: String) throws {
         let app = try inv.session.requireApp(inv)
         let district = try inv.session.requireDistrict(inv)
+        try inv.session.refreshDraft()
         if inv.session.draft != nil {
             throw inv.error("a draft is open already; `preview` it, `send` it or `discard` it first")
         }

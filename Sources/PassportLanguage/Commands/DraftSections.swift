@@ -22,8 +22,13 @@ enum FilterParsing {
                 throw (i == 1 ? inv.commandWord : words[i - 1]).error("a condition needs ATTRIBUTE OPERATOR [VALUE] here, e.g. grades >= 07")
             }
             let attrWord = words[i]
-            guard let attr = entity.attribute(named: attrWord.text) else {
-                throw attrWord.error("\(entity.rawValue) has no attribute '\(attrWord.text)'\(Registry.didYouMean(Registry.nearest(attrWord.text, in: entity.attributes.map(\.name))))")
+            // `students.givenName` where the entity is named already: read the attribute after the dot.
+            var attrText = attrWord.text
+            if let dot = attrText.firstIndex(of: "."), Entity.named(String(attrText[..<dot])) == entity {
+                attrText = String(attrText[attrText.index(after: dot)...])
+            }
+            guard let attr = entity.attribute(named: attrText) else {
+                throw attrWord.error("\(entity.rawValue) has no attribute '\(attrWord.text)'\(Registry.didYouMean(Registry.nearest(attrText, in: entity.attributes.map(\.name))))")
             }
             guard i + 1 < words.count else {
                 throw attrWord.error("an operator must follow \(attr.name): one of \(FilterOperator.fitting(attr.type).map(\.rawValue).joined(separator: " "))")

@@ -103,7 +103,7 @@ enum RequestPreview {
             let problems = try violations(r, session: session)
             s.fields.append(("problems", .list(problems.map { .record([("section", .text($0.section)), ("message", .text($0.message))]) })))
             if problems.isEmpty {
-                text += "\nReady to send: `send`.\n"
+                text += "\nReady to send: `send` (`send --yes` in a script).\n"
             } else {
                 text += "\n\(problems.count) problem\(problems.count == 1 ? "" : "s") block\(problems.count == 1 ? "s" : "") sending:\n"
                 text += problems.map { "  - \($0)\n" }.joined()

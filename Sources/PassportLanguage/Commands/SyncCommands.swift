@@ -9,7 +9,7 @@ import PassportStore
 
 /// Data flowing under a consent: SFTP deliveries, Data API syncs with their hold threshold, and reading them.
 enum SyncCommands {
-    static let consentFlag = FlagSpec("consent", "ID", "which consent (default: the newest approved one of the selected app and district)", kind: .number)
+    static let consentFlag = FlagSpec("consent", "ID", "which consent (default: the newest approved one of the selected app and district)", kind: .consent)
 
     static var all: [CommandSpec] {
         [
@@ -46,7 +46,7 @@ enum SyncCommands {
                 try export(inv)
             },
             CommandSpec("consent reveal", group: .consents, summary: "reveal the value behind a PII Shield token (district admins)",
-                        arguments: [ArgumentSpec("ID", .number), ArgumentSpec("TOKEN")],
+                        arguments: [ArgumentSpec("ID", .consent), ArgumentSpec("TOKEN")],
                         example: "consent reveal 1 pii1.hXq…", related: ["consent show"]) { inv in
                 let session = inv.session
                 _ = try session.requireDistrictAdmin(inv)

@@ -6,8 +6,10 @@ public struct Candidate: Sendable, Equatable {
     public var description: String
     /// A value that is a step on the way (a folder, `students.`): no space after it.
     public var partial: Bool
-    public init(_ value: String, _ description: String = "", partial: Bool = false) {
-        self.value = value; self.description = description; self.partial = partial
+    /// Another spelling that also finds it (a school's name, when the value is its id).
+    public var alias: String?
+    public init(_ value: String, _ description: String = "", partial: Bool = false, alias: String? = nil) {
+        self.value = value; self.description = description; self.partial = partial; self.alias = alias
     }
 }
 
@@ -138,7 +140,19 @@ public final class Completer {
     /// Real values of a kind, from the store where they live there.
     func values(_ kind: ValueKind, prefix: String = "") throws -> [Candidate] {
         switch kind {
-        case .none, .text, .number, .day, .state: return []
+        case .none, .text, .number, .day: return []
+        case .state:
+            return ["AK", "AL", "AR", "AS", "AZ", "BI", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "GU", "HI", "IA", "ID", "IL", "IN", "KS", "KY",
+                    "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MP", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH", "OK",
+                    "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VI", "VT", "WA", "WI", "WV", "WY"].map { Candidate($0) }
+        case .attachment:
+            return session.draft?.request.attachments.map { Candidate($0.name, "\($0.kind.rawValue), \($0.size) bytes") } ?? []
+        case .consent:
+            guard session.account != nil else { return [] }
+            let list = try session.adminOf.map { try session.store.consents(addressedTo: $0) }
+                ?? session.store.consents(organization: session.organization ?? "", districtId: nil, limit: 50)
+            let today = session.today
+            return list.prefix(50).map { Candidate(String($0.id), "\($0.appName) › \($0.districtName), \($0.status(today: today).rawValue)") }
         case .choice(let list): return list.map { Candidate($0) }
         case .format: return OutputFormat.allCases.map { Candidate($0.rawValue) }
         case .status: return [ConsentStatus.pending, .approved, .rejected, .expired].map { Candidate($0.rawValue, $0.words) }
@@ -182,8 +196,15 @@ public final class Completer {
             }
             // Only those that can match (as `result` will check), so descriptions are made for them alone.
             let typed = prefix.lowercased()
-            if !typed.isEmpty { schools = schools.filter { $0.name.lowercased().hasPrefix(typed) } }
-            return schools.map { Candidate($0.name, "\($0.id), grades \($0.gradeSpan)") }
+            if !typed.isEmpty { schools = schools.filter { $0.name.lowercased().hasPrefix(typed) || $0.id.hasPrefix(typed) } }
+            // A name two schools share cannot choose one: offer their ids instead.
+            var named: [String: Int] = [:]
+            for school in try schoolsOf(districtId) { named[school.name.lowercased(), default: 0] += 1 }
+            return schools.map { school in
+                named[school.name.lowercased(), default: 0] > 1
+                    ? Candidate(school.id, "\(school.name), grades \(school.gradeSpan)", alias: school.name)
+                    : Candidate(school.name, "\(school.id), grades \(school.gradeSpan)")
+            }
         case .file:
             return FileCompletion.candidates(prefix, resolve: session.resolvePath)
         }
@@ -201,16 +222,20 @@ public final class Completer {
         let typed = p.current.lowercased()
         var seen = Set<String>()
         let matches = all.filter { c in
-            (c.value.isEmpty || c.value.lowercased().hasPrefix(typed)) && seen.insert(c.value).inserted
+            (c.value.isEmpty || c.value.lowercased().hasPrefix(typed) || c.alias?.lowercased().hasPrefix(typed) == true)
+                && seen.insert(c.value).inserted
         }
         let real = matches.filter { !$0.value.isEmpty }
         guard !real.isEmpty else { return nil }
         let deleteCount = p.currentSource.unicodeScalars.count
         if real.count == 1 && matches.count == 1 {
             let c = real[0]
-            return CompletionResult(deleteBeforeCursor: deleteCount, insert: quoted(c.value, complete: !c.partial, open: p.openQuote) + (c.partial ? "" : " "), listing: [])
+            // Found by its alias, the value replaces what was typed, quote and all.
+            let open = c.value.lowercased().hasPrefix(typed) ? p.openQuote : nil
+            return CompletionResult(deleteBeforeCursor: deleteCount, insert: quoted(c.value, complete: !c.partial, open: open) + (c.partial ? "" : " "), listing: [])
         }
-        let common = commonPrefix(real.map(\.value))
+        let byValue = real.allSatisfy { $0.value.lowercased().hasPrefix(typed) }
+        let common = byValue ? commonPrefix(real.map(\.value)) : ""
         if common.count > p.current.count {
             // When every candidate must be quoted, open the quote now so the blank typed next stays in the word.
             let open = p.openQuote ?? (real.allSatisfy { quoted($0.value, complete: true, open: nil) != $0.value } ? "\"" : nil)

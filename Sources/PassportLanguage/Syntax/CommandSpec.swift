@@ -15,6 +15,7 @@ public enum ValueKind: Sendable, Equatable {
     case app, district, state
     case school, schoolNotInDraft, schoolInDraft
     case attributePath, entity, file, command, status, format, variable
+    case attachment, consent
 }
 
 public struct FlagSpec: Sendable {
