@@ -156,8 +156,25 @@ public final class SQLiteStore: Store {
                lowestGrade: r.text(5), highestGrade: r.text(6), level: r.text(7))
     }
 
+    // Apps and a district's schools are read by nearly every command; they are cached until this
+    // process or another one writes (PRAGMA data_version tells of the others' commits).
+    private var appCache: [Int64: App] = [:]
+    private var schoolCache: [String: [School]] = [:]
+    private var seenDataVersion: Int64 = -1
+
+    private func validateCaches() throws {
+        let version = try db.queryOne("PRAGMA data_version") { $0.int(0) } ?? 0
+        if version != seenDataVersion { forgetCaches(); seenDataVersion = version }
+    }
+
+    private func forgetCaches() { appCache.removeAll(); schoolCache.removeAll() }
+
     public func schools(inDistrict districtId: String) throws -> [School] {
-        try db.query("SELECT \(Self.schoolColumns) FROM schools WHERE leaid = ? ORDER BY name, ncessch", [.text(districtId)], Self.school)
+        try validateCaches()
+        if let cached = schoolCache[districtId] { return cached }
+        let schools = try db.query("SELECT \(Self.schoolColumns) FROM schools WHERE leaid = ? ORDER BY name, ncessch", [.text(districtId)], Self.school)
+        schoolCache[districtId] = schools
+        return schools
     }
 
     public func school(id: String) throws -> School? {
@@ -165,6 +182,47 @@ public final class SQLiteStore: Store {
     }
 
     // MARK: Apps
+
+    /// The JSON of recent requests: a draft change writes the same request as the new draft and,
+    /// next time, as an undo step, so each request is encoded once (JSONEncoder dominated replays).
+    private var recentRequests: [(ConsentRequest, String)] = []
+
+    func requestJSON(_ r: ConsentRequest) throws -> String {
+        if let hit = recentRequests.last(where: { $0.0 == r }) { return hit.1 }
+        let json = try encode(r)
+        recentRequests.append((r, json))
+        if recentRequests.count > 8 { recentRequests.removeFirst() }
+        return json
+    }
+
+    /// A draft step as JSON, put together around its request's JSON (keys sorted, as `encode` writes them).
+    func stepJSON(_ step: Draft.Step) throws -> String {
+        "{\"label\":\(Self.jsonString(step.label)),\"request\":\(try requestJSON(step.request))}"
+    }
+
+    /// The draft row's body: its request and label; the steps live in `draft_steps`.
+    func draftBodyJSON(_ d: Draft) throws -> String {
+        "{\"label\":\(Self.jsonString(d.label)),\"redoSteps\":[],\"request\":\(try requestJSON(d.request)),\"undoSteps\":[]}"
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
 
     func encode<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
@@ -174,7 +232,8 @@ public final class SQLiteStore: Store {
     }
 
     public func createApp(_ app: App) throws -> App {
-        try db.transaction {
+        forgetCaches()
+        return try db.transaction {
             if try self.app(named: app.name) != nil {
                 throw DomainError("an app named '\(app.name)' exists already; app names are unique")
             }
@@ -187,6 +246,7 @@ public final class SQLiteStore: Store {
     }
 
     public func updateApp(_ app: App) throws {
+        forgetCaches()
         try db.transaction {
             if let other = try self.app(named: app.name), other.id != app.id {
                 throw DomainError("an app named '\(app.name)' exists already; app names are unique")
@@ -196,7 +256,11 @@ public final class SQLiteStore: Store {
     }
 
     public func app(id: Int64) throws -> App? {
-        try db.queryOne("SELECT body FROM apps WHERE id = ?", [.integer(id)]) { $0.text(0) }.map { try decode(App.self, $0) }
+        try validateCaches()
+        if let cached = appCache[id] { return cached }
+        let app = try db.queryOne("SELECT body FROM apps WHERE id = ?", [.integer(id)]) { $0.text(0) }.map { try decode(App.self, $0) }
+        if let app { appCache[id] = app }
+        return app
     }
 
     public func app(named name: String) throws -> App? {
@@ -265,14 +329,14 @@ public final class SQLiteStore: Store {
             for (kind, steps) in [draft.undoSteps, draft.redoSteps].enumerated() {
                 // Steps are a stack: keep the rows below the highest one that is still the same.
                 var same = min(known[kind].count, steps.count)
-                while same > 0, known[kind][same - 1] != (try encode(steps[same - 1])) { same -= 1 }
+                while same > 0, known[kind][same - 1] != (try stepJSON(steps[same - 1])) { same -= 1 }
                 if same < known[kind].count {
                     try db.run("DELETE FROM draft_steps WHERE account = ? AND kind = ? AND seq >= ?",
                                [.text(account), .integer(Int64(kind)), .integer(Int64(same))])
                     known[kind].removeSubrange(same...)
                 }
                 for seq in same..<steps.count {
-                    let body = try encode(steps[seq])
+                    let body = try stepJSON(steps[seq])
                     try db.run("INSERT INTO draft_steps(account, kind, seq, body) VALUES (?, ?, ?, ?)",
                                [.text(account), .integer(Int64(kind)), .integer(Int64(seq)), .text(body)])
                     known[kind].append(body)
@@ -280,7 +344,7 @@ public final class SQLiteStore: Store {
             }
             let revision = Int64.random(in: 1...Int64.max)
             try db.run("INSERT OR REPLACE INTO drafts(account, body, revision) VALUES (?, ?, ?)",
-                       [.text(account), .text(try encode(draft.withoutSteps)), .integer(revision)])
+                       [.text(account), .text(try draftBodyJSON(draft)), .integer(revision)])
             savedSteps[account] = (revision, known)
             seenRevision[account] = revision
         }
@@ -299,6 +363,7 @@ public final class SQLiteStore: Store {
     // MARK: Rosters
 
     public func saveRoster(_ roster: StoredRoster, matches: [(ncessch: String, orgSourcedId: String)], newSchools: [School]) throws {
+        forgetCaches()
         try db.transaction {
             try db.run("INSERT OR REPLACE INTO rosters VALUES (?, ?, ?, ?, ?)",
                        [.text(roster.districtId), .integer(roster.importedAt.unixTime), .text(roster.importedBy),

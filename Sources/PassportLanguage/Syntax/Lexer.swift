@@ -3,6 +3,7 @@ public struct Lexer {
     /// Whether the text ends with a `\` continuation, so the command goes on on the next line.
     /// (Quotes never span lines: an unterminated quote is an error on its line.)
     public static func needsMoreInput(_ text: String) -> Bool {
+        guard text.utf8.last == UInt8(ascii: "\\") else { return false }  // the common case, without lexing
         var scanner = Scanner(text, firstLine: 1)
         _ = try? scanner.commands()
         return scanner.endsWithContinuation
@@ -152,7 +153,8 @@ public struct Lexer {
 
 extension String {
     var trimmingBlanksAndContinuations: String {
-        replacing("\\\n", with: " ").split(whereSeparator: \.isNewline).joined(separator: " ")
+        if !utf8.contains(0x0A) && utf8.first != 0x20 && utf8.last != 0x20 && utf8.first != 0x09 && utf8.last != 0x09 { return self }
+        return replacing("\\\n", with: " ").split(whereSeparator: \.isNewline).joined(separator: " ")
             .drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
             .map { String($0) }.joined()
     }
