@@ -37,15 +37,27 @@ public enum AttachmentKind: String, Codable, Sendable, CaseIterable {
 
     public static let maximumSize = 10 * 1024 * 1024
 
-    /// Judges a file by its content: magic numbers, and for a zip, a Word document part inside it.
+    /// Judges a file by its content: the format's signature at the start and its ending where the
+    /// format has one (a PDF's %%EOF, a PNG's IEND, a JPEG's end marker), and for a zip a Word part inside.
     public static func recognise(name: String, content: [UInt8]) -> AttachmentKind? {
         func starts(_ sig: [UInt8]) -> Bool { content.count >= sig.count && Array(content.prefix(sig.count)) == sig }
-        if starts(Array("%PDF-".utf8)) { return .pdf }
-        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if starts([0xFF, 0xD8, 0xFF]) { return .jpg }
-        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .doc }   // OLE2 compound file (Word 97-2003)
+        let tail = Array(content.suffix(1024))
+        if starts(Array("%PDF-".utf8)) { return contains(tail, Array("%%EOF".utf8)) ? .pdf : nil }
+        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
+            return content.count > 16 && Array(content[12..<16]) == Array("IHDR".utf8) && contains(tail, Array("IEND".utf8)) ? .png : nil
+        }
+        if starts([0xFF, 0xD8, 0xFF]) { return contains(Array(content.suffix(64)), [0xFF, 0xD9]) ? .jpg : nil }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return content.count >= 1536 ? .doc : nil }   // OLE2 (Word 97-2003)
         if starts([0x50, 0x4B, 0x03, 0x04]), contains(content, Array("word/document.xml".utf8)) { return .docx }
         return nil
+    }
+
+    /// The file name endings that fit this kind.
+    public var extensions: [String] {
+        switch self {
+        case .jpg: return ["jpg", "jpeg"]
+        default: return [rawValue]
+        }
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -154,6 +166,14 @@ public struct ConsentRequest: Codable, Sendable, Equatable {
         return out
     }
 
+    /// The encrypted attribute a rule filters on, if any: a filter on a value the vendor must not read
+    /// would tell the vendor about that value through what is shared.
+    public func maskedPathFiltered(by rule: FilterRule, app: App) -> AttributePath? {
+        guard piiShield else { return nil }
+        let masked = Set(app.maskedAttributes)
+        return rule.conditions.lazy.map { AttributePath(entity: rule.entity, attribute: $0.attribute) }.first { masked.contains($0) }
+    }
+
     /// Attributes the PII Shield will encrypt: the app's masked ones still shared.
     public func encryptedAttributes(app: App) -> [AttributePath] {
         piiShield ? app.maskedAttributes.filter { !excluded.contains($0) } : []
@@ -191,6 +211,9 @@ extension ConsentRequest {
         for (i, rule) in filters.enumerated() {
             if (try? FilterRule(entity: rule.entity, conditions: rule.conditions)) == nil {
                 out.append(.init("Filters", "rule \(i + 1) is not valid; remove it with `filter remove \(i + 1)`"))
+            }
+            if let p = maskedPathFiltered(by: rule, app: app) {
+                out.append(.init("Filters", "rule \(i + 1) filters on \(p), which the PII Shield encrypts; remove it with `filter remove \(i + 1)`"))
             }
         }
         switch app.delivery {

@@ -209,13 +209,15 @@ public enum Quoting {
     public static func word(_ s: String) -> String {
         let special: Set<Character> = [" ", "\t", "\n", ";", "#", "'", "\"", "$", "\\"]
         if !s.isEmpty && !s.contains(where: { special.contains($0) }) { return s }
-        if !s.contains("'") { return "'\(s)'" }
+        let control = s.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        if !s.contains("'") && !control { return "'\(s)'" }
         var out = "\""
         for ch in s {
             switch ch {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
+            case "\t": out += "\\t"
             case "$": out += "\\$"
             default: out.append(ch)
             }

@@ -35,7 +35,7 @@ public final class Interpreter {
 
     /// Runs one command.
     public func run(_ command: CommandText) throws {
-        if session.options.echo { session.output.raw("> " + command.source + "\n") }
+        if session.options.echo { session.output.raw("> " + HistoryRedaction.mask(command.source) + "\n") }
         let args = try command.words.map(expand)
         let (spec, commandWord, positionals, flags) = try session.registry.parse(args)
         let inv = Invocation(spec: spec, session: session, commandWord: commandWord, positionals: positionals, flags: flags)
@@ -75,7 +75,8 @@ public final class Interpreter {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
             if pending.isEmpty { pendingStart = lineNumber }
             pending += pending.isEmpty ? line : "\n" + line
-            if !Lexer.needsMoreInput(pending) { lines.append((pending, pendingStart)); pending = "" }
+            // Quotes never span lines, so whether a command goes on is told by its last line alone.
+            if !Lexer.needsMoreInput(line) { lines.append((pending, pendingStart)); pending = "" }
             lineNumber += 1
         }
         if !pending.isEmpty { lines.append((pending, pendingStart)) }

@@ -6,7 +6,14 @@ import Glibc
 public enum ScriptRunner {
     public struct ReadError: Error, CustomStringConvertible { public var description: String }
 
+    /// The largest script passport reads (a script is text someone wrote, not data).
+    public static let maximumSize = 64 * 1024 * 1024
+
     public static func read(_ path: String) throws -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw ReadError(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ReadError(description: "\(path) is not a regular file, so it is not read as a script") }
+        guard Int(st.st_size) <= maximumSize else { throw ReadError(description: "\(path) is \(st.st_size / 1_048_576) MB; a script may be at most 64 MB") }
         guard let f = fopen(path, "rb") else { throw ReadError(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { fclose(f) }
         var bytes: [UInt8] = []
@@ -19,7 +26,18 @@ public enum ScriptRunner {
         if ferror(f) != 0 { throw ReadError(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ReadError(description: "\(path) is not UTF-8 text")
+            // Say where: the line of the first byte that is not UTF-8.
+            var line = 1, i = 0
+            while i < bytes.count {
+                if String(validating: bytes[i..<min(bytes.count, i + 4)].prefix(1), as: UTF8.self) == nil && bytes[i] >= 0x80 {
+                    let width = bytes[i] >= 0xF0 ? 4 : bytes[i] >= 0xE0 ? 3 : 2
+                    if i + width > bytes.count || String(validating: bytes[i..<i + width], as: UTF8.self) == nil { break }
+                    i += width; continue
+                }
+                if bytes[i] == 0x0A { line += 1 }
+                i += 1
+            }
+            throw ReadError(description: "\(path):\(line): not UTF-8 text; save the script as UTF-8")
         }
         // A `#!` first line is a comment already; nothing to strip.
         return text

@@ -94,5 +94,9 @@ enum Migrations {
         );
         CREATE INDEX syncs_consent ON syncs(consent_id, id);
         """,
+        // 4: SFTP servers' host keys as first seen (trust on first use, as ssh's known_hosts).
+        """
+        CREATE TABLE sftp_host_keys (host TEXT NOT NULL, port INTEGER NOT NULL, fingerprint TEXT NOT NULL, PRIMARY KEY (host, port));
+        """,
     ]
 }

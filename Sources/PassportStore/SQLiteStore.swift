@@ -393,6 +393,16 @@ public final class SQLiteStore: Store {
                    uniquingKeysWith: { a, _ in a })
     }
 
+    public func sftpHostKey(host: String, port: Int) throws -> String? {
+        try db.queryOne("SELECT fingerprint FROM sftp_host_keys WHERE host = ? AND port = ?", [.text(host.lowercased()), .integer(Int64(port))]) { $0.text(0) }
+    }
+
+    public func saveSFTPHostKey(_ fingerprint: String, host: String, port: Int) throws {
+        try db.transaction {
+            try db.run("INSERT OR REPLACE INTO sftp_host_keys VALUES (?, ?, ?)", [.text(host.lowercased()), .integer(Int64(port)), .text(fingerprint)])
+        }
+    }
+
     // MARK: Keys and syncs
 
     public func saveConsentKey(_ sealed: [UInt8], consent id: Int64) throws {

@@ -63,6 +63,10 @@ public protocol Store: AnyObject {
     func sync(id: Int64) throws -> SyncRecord?
     func syncSnapshot(id: Int64) throws -> [UInt8]?
 
+    // MARK: SFTP servers' host keys, remembered on first connection
+    func sftpHostKey(host: String, port: Int) throws -> String?
+    func saveSFTPHostKey(_ fingerprint: String, host: String, port: Int) throws
+
     /// Runs `body` as one transaction: all of its writes land, or none.
     func inTransaction<T>(_ body: () throws -> T) throws -> T
 

@@ -64,7 +64,7 @@ final class Shell {
             case .line(let line):
                 if pending.isEmpty { pendingLine = 1 }
                 pending += pending.isEmpty ? line : "\n" + line
-                if Lexer.needsMoreInput(pending) { continue }
+                if Lexer.needsMoreInput(line) { continue }
                 let entry = pending
                 pending = ""
                 if entry.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
@@ -87,7 +87,7 @@ final class Shell {
         if let pos = error.position {
             let lines = entry.split(separator: "\n", omittingEmptySubsequences: false)
             if pos.line - 1 < lines.count {
-                let line = String(lines[pos.line - 1])
+                let line = HistoryRedaction.mask(String(lines[pos.line - 1]))
                 let before = String(line.prefix(pos.column - 1))
                 let under = String(line.dropFirst(pos.column - 1).prefix(error.length))
                 text += "  \(line)\n  " + String(repeating: " ", count: before.displayColumns)

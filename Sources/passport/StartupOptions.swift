@@ -81,6 +81,9 @@ struct StartupOptions {
             i += 1
         }
         if o.commands != nil && o.file != nil { throw UsageError(message: "give -c or a script file, not both") }
+        if let store = o.store, store.isEmpty || store.hasPrefix(":") || store.hasPrefix("file:") {
+            throw UsageError(message: "--store needs the path of a store file, not '\(store)'")
+        }
         return o
     }
 }

@@ -18,6 +18,10 @@ if options.version { StandardStream.out.write("passport 0.1.0\n"); StandardStrea
 let stdinIsTerminal = isatty(0) == 1
 let interactive = options.commands == nil && options.file == nil && stdinIsTerminal
 let storePath = options.store ?? Paths.env("PASSPORT_STORE") ?? Paths.defaultStore
+if let named = getenv("PASSPORT_STORE").map({ String(cString: $0) }), options.store == nil, named.isEmpty || named.hasPrefix(":") {
+    StandardStream.error("passport: PASSPORT_STORE needs the path of a store file, not '\(named)'\n")
+    exit(2)
+}
 
 func fail(_ message: String) -> Never {
     StandardStream.error("passport: \(message)\n")
@@ -84,14 +88,22 @@ if let c = options.commands {
         let n = read(0, &chunk, chunk.count)
         if n < 0 && errno == EINTR { continue }
         if n <= 0 { atEnd = true } else { pending.append(contentsOf: chunk[0..<n]) }
+        if lineNumber == 1 && logical.isEmpty && pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
         // Take every complete line (or, at the end, what is left).
         while let newline = pending.firstIndex(of: 0x0A) ?? (atEnd && !pending.isEmpty ? pending.count : nil) {
-            let line = String(decoding: pending[..<newline], as: UTF8.self)
+            guard let line = String(validating: pending[..<newline], as: UTF8.self) else {
+                pending.removeFirst(min(newline + 1, pending.count))
+                report(LanguageError("not UTF-8 text; send the script as UTF-8", at: SourcePosition(line: lineNumber, column: 1)), "<stdin>")
+                lineNumber += 1
+                ok = false
+                if !sessionOptions.keepGoing { break reading }
+                continue
+            }
             pending.removeFirst(min(newline + 1, pending.count))
             if logical.isEmpty { logicalStart = lineNumber }
             logical += logical.isEmpty ? line : "\n" + line
             lineNumber += 1
-            if Lexer.needsMoreInput(logical) && !(atEnd && pending.isEmpty) { continue }
+            if Lexer.needsMoreInput(line) && !(atEnd && pending.isEmpty) { continue }
             let good = interpreter.run(text: logical, file: "<stdin>", firstLine: logicalStart, report: report)
             logical = ""
             StandardStream.out.flush()
@@ -101,6 +113,10 @@ if let c = options.commands {
             }
             if session.exitCode != nil { break reading }
         }
+    }
+    // Input that ends in the middle of a continued command still runs what was given.
+    if !logical.isEmpty && (ok || sessionOptions.keepGoing) && session.exitCode == nil {
+        ok = interpreter.run(text: logical, file: "<stdin>", firstLine: logicalStart, report: report) && ok
     }
 }
 if let code = session.exitCode { finish(ok || code != 0 ? code : 1) }

@@ -83,9 +83,10 @@ final class RequestRulesTests: XCTestCase {
     }
 
     func testAttachmentsJudgedByContent() {
-        XCTAssertEqual(AttachmentKind.recognise(name: "x.pdf", content: Array("%PDF-1.7".utf8)), .pdf)
+        XCTAssertEqual(AttachmentKind.recognise(name: "x.pdf", content: Array("%PDF-1.7\n1 0 obj\n%%EOF\n".utf8)), .pdf)
+        XCTAssertNil(AttachmentKind.recognise(name: "x.pdf", content: Array("%PDF-".utf8)), "a signature alone is not a PDF")
         XCTAssertNil(AttachmentKind.recognise(name: "x.pdf", content: Array("hello".utf8)))
-        XCTAssertEqual(AttachmentKind.recognise(name: "a.png", content: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), .png)
+        XCTAssertNil(AttachmentKind.recognise(name: "a.png", content: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "a header alone is not a PNG")
     }
 
     func testDates() {

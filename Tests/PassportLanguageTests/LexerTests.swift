@@ -45,5 +45,11 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(HistoryRedaction.redact("sftp --host h --user u --password s3cret --path /in"), "sftp --host h --user u --password --path /in")
         XCTAssertEqual(HistoryRedaction.redact("sftp --password=s3cret --host h"), "sftp --password --host h")
         XCTAssertEqual(HistoryRedaction.redact("sftp --host h --password"), "sftp --host h --password")
+        XCTAssertEqual(HistoryRedaction.redact("sftp --host h --password  TWO  --port 2"), "sftp --host h --password  --port 2")
+        XCTAssertEqual(HistoryRedaction.redact("sftp --password \"QUOTED SECRET3\" --port 2"), "sftp --password --port 2")
+        XCTAssertEqual(HistoryRedaction.redact("echo --password=x; sftp --password 'a b'; echo ok"), "echo --password; sftp --password; echo ok")
+        XCTAssertEqual(HistoryRedaction.redact("sftp --password; echo next"), "sftp --password; echo next")
+        XCTAssertEqual(HistoryRedaction.mask("sftp --password=INLINE4 --port 99999"), "sftp --password******** --port 99999")
+        XCTAssertEqual(HistoryRedaction.mask("sftp --password s3 --port 1"), "sftp --password ** --port 1")
     }
 }

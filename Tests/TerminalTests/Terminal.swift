@@ -125,7 +125,8 @@ final class Terminal {
     /// Types a command, presses Enter and waits until `expect` shows up once more than before.
     @discardableResult
     func enter(_ command: String, expect: String, file: StaticString = #filePath, line: UInt = #line) -> Bool {
-        let before = count(containing: expect)
+        // The typed command shows on the screen too: when it holds the expected text, wait for one more.
+        let before = count(containing: expect) + (command.contains(expect) ? 1 : 0)
         type(command)
         press("Enter")
         return waitForText(expect, after: before, file: file, line: line)

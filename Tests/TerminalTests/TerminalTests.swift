@@ -477,7 +477,11 @@ final class TerminalTests: XCTestCase {
         a.enter("echo from shell a", expect: "from shell a")
         b.enter("echo from shell b", expect: "from shell b")
         a.enter("echo a again", expect: "a again")
-        for t in [a, b] { t.press("C-d"); t.waitForLine("EXIT=0") }
+        for t in [a, b] {
+            t.waitForInput("passport> ")   // the command has finished and the shell reads again
+            t.press("C-d")
+            t.waitForLine("EXIT=0")
+        }
         let saved = try String(contentsOf: historyFile, encoding: .utf8)
         for line in ["echo\\040from\\040shell\\040a", "echo\\040from\\040shell\\040b", "echo\\040a\\040again"] {
             XCTAssertTrue(saved.contains(line), "\(line) missing from:\n\(saved)")

@@ -22,6 +22,8 @@ enum AppCommands {
                 let account = try inv.session.requireVendor(inv)
                 let name = inv.positionals[0]
                 guard !name.text.trimmingBlanks.isEmpty else { throw name.error("an app needs a name") }
+                try plainText(name, what: "an app's name", allowNewlines: false)
+                if let d = inv.flags["description"] { try plainText(d, what: "a description", allowNewlines: true) }
                 var app = App(id: 0, name: name.text.trimmingBlanks, description: inv.flag("description") ?? "",
                               organization: inv.session.organization!)
                 if let d = inv.flags["delivery"] { app.delivery = try delivery(d) }
@@ -66,10 +68,12 @@ enum AppCommands {
             },
             setter("name", "NAME", "rename the selected app", "app set name \"Acme Reading Plus\"") { app, word in
                 guard !word.text.trimmingBlanks.isEmpty else { throw word.error("an app needs a name") }
+                try plainText(word, what: "an app's name", allowNewlines: false)
                 app.name = word.text.trimmingBlanks
             },
             setter("description", "TEXT", "say what the app does and why it needs the data",
                    "app set description \"Reading practice that adapts to each student\"") { app, word in
+                try plainText(word, what: "a description", allowNewlines: true)
                 app.description = word.text.trimmingBlanks
             },
             setter("delivery", "sftp|api", "how the app receives data", "app set delivery api", kind: deliveryChoice) { app, word in
@@ -151,6 +155,15 @@ enum AppCommands {
         ])
         inv.output.show(text: text, value: value)
     }
+}
+
+/// Names and notes are read by people on other terminals: no control characters in them (a newline
+/// only where a note may have several lines), and a name of reasonable length.
+func plainText(_ word: Argument, what: String, allowNewlines: Bool) throws {
+    if let bad = word.text.unicodeScalars.first(where: { ($0.value < 0x20 && !(allowNewlines && ($0 == "\n" || $0 == "\t"))) || $0.value == 0x7F }) {
+        throw word.error("\(what) cannot hold the control character U+\(String(bad.value, radix: 16, uppercase: true))")
+    }
+    if !allowNewlines && word.text.count > 200 { throw word.error("\(what) is \(word.text.count) characters; at most 200") }
 }
 
 /// `--format` on a listing command: this command only.

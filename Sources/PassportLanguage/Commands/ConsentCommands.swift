@@ -55,7 +55,13 @@ enum ConsentCommands {
                     }
                     sheet.rows.append(("Sent", ["\(c.sentAt) by \(c.vendor) (\(c.organization))"]))
                     sheet.rows.append(("History", history))
-                    let text = sheet.text(title: "Consent \(c.id) — \(status.words)")
+                    var text = sheet.text(title: "Consent \(c.id) — \(status.words)")
+                    // The district's admin, deciding a request, sees what it would deliver, rows included.
+                    if inv.session.adminOf != nil, status == .pending,
+                       let impact = try RequestPreview.dataImpact(c.request, session: inv.session, samples: true) {
+                        text += impact.text
+                        sheet.fields.append(("dataImpact", impact.value))
+                    }
                     sheet.fields = [("id", .int(c.id)), ("status", .text(status.rawValue)), ("sentAt", .text(c.sentAt.description)),
                                     ("vendor", .text(c.vendor))] + sheet.fields
                     sheet.fields.append(("history", .list(c.history.map {
@@ -117,6 +123,10 @@ enum ConsentCommands {
         let c = try session.visibleConsent(inv.positionals[0])
         let today = session.today
         let message = inv.flag("message").map { $0.trimmingBlanks }.flatMap { $0.isEmpty ? nil : $0 }
+        // A request is decided by the district, never by the organization that sent it.
+        if session.organization == c.organization {
+            throw inv.positionals[0].error("\(session.account!) belongs to \(c.organization), which sent consent \(c.id); the district decides it")
+        }
         let change = StatusChange(status: status, at: session.now(), by: session.account!, message: message)
         try inv.checked(inv.positionals[0]) {
             try session.store.inTransaction {
@@ -126,7 +136,13 @@ enum ConsentCommands {
                 // Approving a change request supersedes the consent it changes.
                 if status == .approved, let old = c.request.replaces {
                     try session.store.recordStatus(StatusChange(status: .superseded, at: change.at, by: change.by, message: "superseded by consent \(c.id)"),
-                                                   consent: old) { _ in }
+                                                   consent: old) { previous in
+                        // Only a consent still in force can be changed: two approved changes of one consent would both be in force.
+                        let now = previous.status(today: today)
+                        guard now == .approved else {
+                            throw DomainError("consent \(c.id) changes consent \(old), which is \(now.rawValue) now; reject this one and ask for a new change")
+                        }
+                    }
                 }
             }
         }

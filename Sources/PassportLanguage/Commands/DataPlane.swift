@@ -125,6 +125,16 @@ enum RosterCommands {
         guard let dir = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
             throw word.error("cannot make a temporary folder: \(String(cString: strerror(errno)))")
         }
+        // A zip that unpacks to more than a roster ever holds is refused before it is unpacked.
+        let listing = dir + "/.listing"
+        if runProgram("/usr/bin/unzip", ["-Zt", path], output: listing) == 0,
+           let text = try? ScriptRunner.read(listing),
+           let bytes = text.split(separator: ",").dropFirst().first?.split(separator: " ").first.flatMap({ Int64($0) }),
+           bytes > maximumUnpacked {
+            _ = removeTree(dir)
+            throw word.error("\(path) unpacks to \(bytes / 1_048_576) MB; a roster export may unpack to at most \(maximumUnpacked / 1_073_741_824) GB")
+        }
+        unlink(listing)
         let status = runProgram("/usr/bin/unzip", ["-qq", "-o", "-j", path, "*.csv", "-d", dir])
         guard status == 0 else {
             _ = removeTree(dir)
@@ -133,14 +143,16 @@ enum RosterCommands {
         return dir
     }
 
-    static func runProgram(_ program: String, _ args: [String]) -> Int32 {
+    static let maximumUnpacked: Int64 = 2 << 30
+
+    static func runProgram(_ program: String, _ args: [String], output: String = "/dev/null") -> Int32 {
         guard access(program, X_OK) == 0 else { return 127 }
         var pid: pid_t = 0
         let argv = ([program] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         defer { posix_spawn_file_actions_destroy(&actions) }
         guard posix_spawn(&pid, program, &actions, nil, argv, environ) == 0 else { return 127 }

@@ -163,6 +163,10 @@ enum DraftCommands {
                         example: "filter add classes grades >= 07", related: ["filter list", "filter remove"],
                         complete: FilterCompletion.complete) { inv in
                 let rule = try FilterParsing.parse(inv)
+                let draft = try inv.session.requireDraft(inv)
+                if let app = try inv.session.store.app(id: draft.request.appId), let p = draft.request.maskedPathFiltered(by: rule, app: app) {
+                    throw inv.error("\(p) is encrypted by the PII Shield, so a filter cannot use it (it would reveal the values through what is shared)")
+                }
                 if let same = inv.session.draft?.request.filters.firstIndex(of: rule) {
                     throw inv.error("filter \(same + 1) is this rule already (`filter list`)")
                 }
@@ -201,7 +205,8 @@ enum DraftCommands {
                 try SFTPSection.set(inv)
             },
             CommandSpec("sftp test", group: .draft, summary: "connect to the draft's SFTP server now and say what it found",
-                        details: "Signs in with the stored password, lists the delivery folder, and checks that passport can create (and remove) a folder there, as every sync will.",
+                        flags: [FlagSpec("accept-new-key", nil, "trust the server's host key even though it differs from the one seen before")],
+                        details: "Signs in with the stored password, lists the delivery folder, and checks that passport can create (and remove) a folder there, as every sync will. The server's host key is remembered at the first connection; a server presenting another key later is refused before the password is sent.",
                         example: "sftp test", related: ["sftp"]) { inv in
                 try SFTPSection.test(inv)
             },
@@ -246,6 +251,7 @@ enum DraftCommands {
                         arguments: [ArgumentSpec("TEXT", repeating: true)],
                         example: "message \"Our DPA is attached; questions to privacy@acme.example\"", related: ["preview"]) { inv in
                 let text = (inv.text(from: 0) ?? "").trimmingBlanks
+                if let w = inv.argument(0) { try plainText(Argument(text: text, position: w.position, length: w.length, quoted: w.quoted), what: "a message", allowNewlines: true) }
                 try inv.session.changeDraft(inv, text.isEmpty ? "message cleared" : "message") { $0.message = text.isEmpty ? nil : text }
                 inv.say(text.isEmpty ? "Message cleared." : "Message set.")
             },

@@ -119,7 +119,7 @@ enum SFTPSection {
         let password = try inv.checked { try session.unseal(c.sealedPassword) }
         let folder = c.path ?? "."
         do {
-            let client = try SFTPClient(SFTPEndpoint(host: c.host, port: c.port, user: c.user, password: password), timeoutSeconds: 10)
+            let client = try connect(c, password: password, session: session, acceptNewKey: inv.has("accept-new-key"), inv: inv)
             defer { client.close() }
             inv.say("Connected to \(c.host):\(c.port)\(client.banner.map { " (\($0))" } ?? ""), host key \(client.hostKeyFingerprint).")
             inv.say("Signed in as \(c.user).")
@@ -133,6 +133,23 @@ enum SFTPSection {
         } catch let e as SFTPError {
             throw inv.error(e.description)
         }
+    }
+
+    /// Connects with the server's host key checked against the one remembered at the first connection
+    /// (trust on first use, as ssh does), so the password is never sent to a server posing as this one.
+    static func connect(_ c: SFTPConfig, password: String, session: Session, acceptNewKey: Bool = false, inv: Invocation) throws -> SFTPClient {
+        let known = acceptNewKey ? nil : try session.store.sftpHostKey(host: c.host, port: c.port)
+        let client: SFTPClient
+        do {
+            client = try SFTPClient(SFTPEndpoint(host: c.host, port: c.port, user: c.user, password: password), timeoutSeconds: 10, expectedHostKey: known)
+        } catch let e as SFTPError where e.operation == .verifyHostKey {
+            throw inv.error("\(c.host):\(c.port) presents another host key than the one passport saw there before (\(known ?? "?")), so the password was not sent: \(e.description) If the server's key really changed, check it with its administrator, then `sftp test --accept-new-key`.")
+        }
+        if known == nil {
+            try session.store.saveSFTPHostKey(client.hostKeyFingerprint, host: c.host, port: c.port)
+            inv.say("First connection to \(c.host):\(c.port): remembered its host key \(client.hostKeyFingerprint); a server with another key will be refused.")
+        }
+        return client
     }
 
     static func describe(_ c: SFTPConfig) -> String {
@@ -156,6 +173,10 @@ enum AttachmentSection {
         guard !bytes.isEmpty else { throw w.error("\(name) is empty") }
         guard let kind = AttachmentKind.recognise(name: name, content: bytes) else {
             throw w.error("\(name) is not a pdf, doc, docx, png or jpg file (judged by its content, not its name)")
+        }
+        let ext = name.contains(".") ? String(name.split(separator: ".").last!).lowercased() : ""
+        guard kind.extensions.contains(ext) else {
+            throw w.error("\(name) holds a \(kind.rawValue) file but its name \(ext.isEmpty ? "has no ending" : "ends in .\(ext)"); name it .\(kind.extensions[0]) so the district opens it as what it is")
         }
         if draft.request.attachments.contains(where: { $0.name == name }) {
             throw w.error("an attachment named \(name) is attached already; `detach \(name)` first to replace it")

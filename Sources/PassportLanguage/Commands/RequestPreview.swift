@@ -95,7 +95,8 @@ enum RequestPreview {
             s.fields.append(("replaces", .int(old)))
         }
         var text = s.text(title: title)
-        if let impact = try dataImpact(r, session: session) {
+        // The vendor sees counts only: rows of a district's roster are not the vendor's before approval.
+        if let impact = try dataImpact(r, session: session, samples: false) {
             text += impact.text
             s.fields.append(("dataImpact", impact.value))
         }
@@ -112,16 +113,17 @@ enum RequestPreview {
         inv.output.show(text: text, value: .record(s.fields))
     }
 
-    /// Records per entity before and after, and a few rows as the vendor will receive them, when the
-    /// district has imported a roster. Tokens in the samples are made with a preview key (the same for
-    /// one app and district, so previews compare); the consent's real key is made when the district approves.
-    static func dataImpact(_ r: ConsentRequest, session: Session) throws -> (text: String, value: Value)? {
+    /// Records per entity before and after, when the district has imported a roster; with `samples`, a
+    /// few rows as the vendor would receive them — shown only to the district's admin reviewing a
+    /// request (`consent show`), never to the vendor before approval. Tokens in the samples are made
+    /// with a preview key; the consent's real key is made when the district approves.
+    static func dataImpact(_ r: ConsentRequest, session: Session, samples: Bool) throws -> (text: String, value: Value)? {
         let plane = DataPlane(session: session)
         guard let roster = try plane.roster(r.districtId), let app = try session.store.app(id: r.appId) else { return nil }
         let seed = "passport preview \(r.districtId) \(r.appId)"
         let shield = try PIIShield(key: SHA256.digest(Array((seed + " 1").utf8)) + SHA256.digest(Array((seed + " 2").utf8)))
         let impact = try ConsentEngine.impact(roster: roster, request: r, app: app, shield: shield, today: session.today,
-                                              schoolSourcedIds: try plane.schoolSourcedIds(r), samples: 2)
+                                              schoolSourcedIds: try plane.schoolSourcedIds(r), samples: samples ? 2 : 0)
         var text = "\nData impact (the district's roster, before → after):\n"
         let width = impact.entries.map(\.entity.rawValue.count).max() ?? 0
         for e in impact.entries {

@@ -109,7 +109,7 @@ enum SyncCommands {
         }
         let password = try inv.checked { try session.unseal(config.sealedPassword) }
         do {
-            let client = try SFTPClient(SFTPEndpoint(host: config.host, port: config.port, user: config.user, password: password))
+            let client = try SFTPSection.connect(config, password: password, session: session, inv: inv)
             defer { client.close() }
             // A reader never sees half a sync: everything goes into a hidden folder, renamed when complete.
             let staging = "\(base)/.passport-consent\(c.id)-sync\(number).partial"

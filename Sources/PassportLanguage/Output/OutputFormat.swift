@@ -12,7 +12,30 @@ public final class Output {
     public var color = false
 
     public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
-        writeOut = out; writeErr = err
+        // Text others wrote (app names, roster values) reaches a person's terminal: control characters
+        // in it must not move the cursor, recolour or retitle it, so they print as U+FFFD.
+        writeOut = { out(Output.printable($0)) }
+        writeErr = { err(Output.printable($0)) }
+    }
+
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) else {
+            return text
+        }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let u = scalars[i]
+            // passport's own bold on and off (table headers on a terminal) pass.
+            if u == "\u{1B}", i + 3 < scalars.count, scalars[i + 1] == "[", scalars[i + 2] == "1" || scalars[i + 2] == "0", scalars[i + 3] == "m" {
+                out.append(contentsOf: scalars[i...(i + 3)]); i += 4; continue
+            }
+            let control = (u.value < 0x20 && u != "\n" && u != "\t") || u.value == 0x7F || (0x80..<0xA0).contains(u.value)
+            out.append(control ? "\u{FFFD}" : u)
+            i += 1
+        }
+        return String(out)
     }
 
     /// Messages of the running command, kept back in JSON so the command prints one document.
