@@ -71,8 +71,10 @@ public final class Interpreter {
         var pending = ""
         var pendingStart = firstLine
         var lineNumber = firstLine
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+        // Lines are found in the UTF-8 bytes: splitting by Character would weigh every grapheme.
+        for raw in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let bytes = raw.last == 0x0D ? raw.dropLast() : raw[...]
+            let line = String(Substring(bytes))
             if pending.isEmpty { pendingStart = lineNumber }
             pending += pending.isEmpty ? line : "\n" + line
             // Quotes never span lines, so whether a command goes on is told by its last line alone.
