@@ -169,7 +169,22 @@ public final class LineEditor: LineReading {
                 return
             }
         }
-        write(listing.map { $0 + "\n" }.joined())
+        // Longer than the screen: a page at a time, as `more` does (space: next page, Enter: next line, q: stop).
+        let page = rows > 1 ? rows - 1 : listing.count
+        var shown = 0
+        var step = page
+        while shown < listing.count {
+            let next = min(listing.count, shown + step)
+            write(listing[shown..<next].map { $0 + "\n" }.joined())
+            shown = next
+            guard shown < listing.count else { break }
+            write("--More-- (\(shown) of \(listing.count); space, Enter or q)")
+            var key: CChar = 0
+            let read = el_getc(editLine, &key)
+            write("\r\u{1B}[K")
+            if read != 1 || key == CChar(UInt8(ascii: "q")) || key == CChar(UInt8(ascii: "Q")) || key == 3 { break }
+            step = key == CChar(UInt8(ascii: "\r")) || key == CChar(UInt8(ascii: "\n")) ? 1 : page
+        }
     }
 
     private func write(_ text: String) {

@@ -524,5 +524,14 @@ final class TerminalTests: XCTestCase {
         t.waitForText("Display all")
         t.type("n")
         t.waitForInput("passport> district use S")
+        // Yes: the list comes a page at a time; q stops it and the line is back as it was.
+        t.press("Tab")
+        t.waitForText("Display all", after: 1)
+        t.type("y")
+        t.waitForText("--More--")
+        t.type(" ")
+        t.waitForText("--More-- (")
+        t.type("q")
+        t.waitForInput("passport> district use S")
     }
 }
