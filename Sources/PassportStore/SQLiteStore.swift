@@ -197,31 +197,12 @@ public final class SQLiteStore: Store {
 
     /// A draft step as JSON, put together around its request's JSON (keys sorted, as `encode` writes them).
     func stepJSON(_ step: Draft.Step) throws -> String {
-        "{\"label\":\(Self.jsonString(step.label)),\"request\":\(try requestJSON(step.request))}"
+        "{\"label\":\(JSONText.string(step.label)),\"request\":\(try requestJSON(step.request))}"
     }
 
     /// The draft row's body: its request and label; the steps live in `draft_steps`.
     func draftBodyJSON(_ d: Draft) throws -> String {
-        "{\"label\":\(Self.jsonString(d.label)),\"redoSteps\":[],\"request\":\(try requestJSON(d.request)),\"undoSteps\":[]}"
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
+        "{\"label\":\(JSONText.string(d.label)),\"redoSteps\":[],\"request\":\(try requestJSON(d.request)),\"undoSteps\":[]}"
     }
 
     func encode<T: Encodable>(_ value: T) throws -> String {

@@ -1,3 +1,5 @@
+import PassportDomain
+
 /// A result value, printed as a table for people or as JSON/CSV for programs.
 public indirect enum Value: Sendable, Equatable {
     case text(String)
@@ -27,32 +29,13 @@ public indirect enum Value: Sendable, Equatable {
     /// Compact JSON with keys in the order given.
     public var json: String {
         switch self {
-        case .text(let s): return Value.jsonString(s)
+        case .text(let s): return JSONText.string(s)
         case .int(let n): return String(n)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .list(let items): return "[" + items.map(\.json).joined(separator: ",") + "]"
-        case .record(let fields): return "{" + fields.map { Value.jsonString($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
+        case .record(let fields): return "{" + fields.map { JSONText.string($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
         }
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }
 
