@@ -189,7 +189,7 @@ public final class SQLiteStore: Store {
 
     func requestJSON(_ r: ConsentRequest) throws -> String {
         if let hit = recentRequests.last(where: { $0.0 == r }) { return hit.1 }
-        let json = try encode(r)
+        let json = r.jsonText
         recentRequests.append((r, json))
         if recentRequests.count > 8 { recentRequests.removeFirst() }
         return json

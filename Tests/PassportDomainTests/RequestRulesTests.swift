@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import PassportDomain
 
@@ -94,5 +95,23 @@ final class RequestRulesTests: XCTestCase {
         XCTAssertEqual(Day(unixTime: 0).description, "1970-01-01")
         XCTAssertEqual(Timestamp(iso: "2026-12-03T12:00:00Z")!.description, "2026-12-03 12:00:00Z")
         XCTAssertEqual(Day("2026-12-03")!.daysSinceEpoch * 86_400, Int(Timestamp(iso: "2026-12-03")!.unixTime))
+    }
+
+    /// The hand-written JSON of a request reads back, through Foundation's decoder, as the same request.
+    func testRequestJSONRoundTrips() throws {
+        var r = ConsentRequest(appId: 7, districtId: "1737080", schools: .some(["173708003829", "roster:or\"1"]))
+        XCTAssertEqual(try JSONDecoder().decode(ConsentRequest.self, from: Data(r.jsonText.utf8)), r)
+        r.schools = .all
+        r.piiShield = false
+        try r.exclude([try AttributePath.parse("students.phone")], app: app())
+        r.filters = [try FilterRule(entity: .classes, conditions: [.init(attribute: "grades", op: .greaterOrEqual, value: "07"),
+                                                                    .init(attribute: "title", op: .notEmpty, value: nil)])]
+        r.sftp = SFTPConfig(host: "sftp.example.org", port: 2222, user: "u", sealedPassword: "abc_-", passwordEnv: "PW", path: "/in coming")
+        r.thresholdPercent = 15
+        r.attachments = [Attachment(name: "dpa \"v2\".pdf", kind: .pdf, size: 329, sha256: String(repeating: "a", count: 64))]
+        r.expires = Day("2027-06-30")
+        r.message = "Line one\nline two — café \u{1F389}\t\\ end"
+        r.replaces = 3
+        XCTAssertEqual(try JSONDecoder().decode(ConsentRequest.self, from: Data(r.jsonText.utf8)), r)
     }
 }
