@@ -2,6 +2,8 @@
 public enum JSONText {
     /// A string as a JSON string literal.
     public static func string(_ s: String) -> String {
+        // Most strings need no escape at all: then they are copied whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -2,7 +2,13 @@
 public final class Registry {
     public private(set) var commands: [CommandSpec] = []
 
-    public init(_ commands: [CommandSpec]) { self.commands = commands }
+    /// Commands by their first word, so finding one does not walk them all.
+    private var byFirstWord: [String: [CommandSpec]] = [:]
+
+    public init(_ commands: [CommandSpec]) {
+        self.commands = commands
+        for c in commands { byFirstWord[c.path[0], default: []].append(c) }
+    }
 
     /// The commands, built fresh for each process.
     public static func standard() -> Registry {
@@ -15,9 +21,10 @@ public final class Registry {
 
     /// The command whose path is the longest run of leading words.
     public func match(_ words: [String]) -> (spec: CommandSpec, length: Int)? {
-        let lower = words.map { $0.lowercased() }
+        guard let first = words.first, let candidates = byFirstWord[first.lowercased()] else { return nil }
+        let lower = words.prefix(3).map { $0.lowercased() }
         var best: (CommandSpec, Int)?
-        for c in commands where c.path.count <= lower.count && Array(lower.prefix(c.path.count)) == c.path {
+        for c in candidates where c.path.count <= lower.count && Array(lower.prefix(c.path.count)) == c.path {
             if best == nil || c.path.count > best!.1 { best = (c, c.path.count) }
         }
         return best
