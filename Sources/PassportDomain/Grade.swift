@@ -62,7 +62,7 @@ public enum Grade: String, CaseIterable, Codable, Sendable, Comparable {
 extension StringProtocol {
     /// The text without leading and trailing blanks (spaces, tabs, newlines).
     public var trimmingBlanks: String {
-        let s = self.drop(while: { $0.isWhitespace })
-        return String(s.reversed().drop(while: { $0.isWhitespace }).reversed())
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
     }
 }
