@@ -34,7 +34,7 @@ public final class Completer {
     let session: Session
     private var schoolCache: [String: [School]] = [:]
     /// The most district names a Tab lists.
-    static let districtLimit = 200
+    static let districtLimit = 100
 
     public init(session: Session) { self.session = session }
 
@@ -222,7 +222,7 @@ public final class Completer {
         let typed = p.current.lowercased()
         var seen = Set<String>()
         let matches = all.filter { c in
-            (c.value.isEmpty || c.value.lowercased().hasPrefix(typed) || c.alias?.lowercased().hasPrefix(typed) == true)
+            (typed.isEmpty || c.value.isEmpty || c.value.lowercased().hasPrefix(typed) || c.alias?.lowercased().hasPrefix(typed) == true)
                 && seen.insert(c.value).inserted
         }
         let real = matches.filter { !$0.value.isEmpty }
@@ -234,7 +234,7 @@ public final class Completer {
             let open = c.value.lowercased().hasPrefix(typed) ? p.openQuote : nil
             return CompletionResult(deleteBeforeCursor: deleteCount, insert: quoted(c.value, complete: !c.partial, open: open) + (c.partial ? "" : " "), listing: [])
         }
-        let byValue = real.allSatisfy { $0.value.lowercased().hasPrefix(typed) }
+        let byValue = typed.isEmpty || real.allSatisfy { $0.value.lowercased().hasPrefix(typed) }
         let common = byValue ? commonPrefix(real.map(\.value)) : ""
         if common.count > p.current.count {
             // When every candidate must be quoted, open the quote now so the blank typed next stays in the word.
