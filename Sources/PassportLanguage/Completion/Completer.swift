@@ -199,9 +199,9 @@ public final class Completer {
             if !typed.isEmpty { schools = schools.filter { $0.name.lowercased().hasPrefix(typed) || $0.id.hasPrefix(typed) } }
             // A name two schools share cannot choose one: offer their ids instead.
             var named: [String: Int] = [:]
-            for school in try schoolsOf(districtId) { named[school.name.lowercased(), default: 0] += 1 }
+            for school in try schoolsOf(districtId) { named[school.name, default: 0] += 1 }
             return schools.map { school in
-                named[school.name.lowercased(), default: 0] > 1
+                named[school.name, default: 0] > 1
                     ? Candidate(school.id, "\(school.name), grades \(school.gradeSpan)", alias: school.name)
                     : Candidate(school.name, "\(school.id), grades \(school.gradeSpan)")
             }
@@ -241,11 +241,13 @@ public final class Completer {
             let open = p.openQuote ?? (real.allSatisfy { quoted($0.value, complete: true, open: nil) != $0.value } ? "\"" : nil)
             return CompletionResult(deleteBeforeCursor: deleteCount, insert: quoted(common, complete: false, open: open), listing: [])
         }
-        let width = min(48, matches.map { $0.value.displayWidth }.max() ?? 0)
-        let listing = matches.map { c -> String in
+        let widths = matches.map { $0.value.displayWidth }
+        let width = min(48, widths.max() ?? 0)
+        let spaces = String(repeating: " ", count: width + 2)
+        let listing = zip(matches, widths).map { c, w -> String in
             guard !c.value.isEmpty else { return c.description }
             guard !c.description.isEmpty else { return c.value }
-            return c.value + String(repeating: " ", count: max(1, width - c.value.displayWidth + 2)) + c.description
+            return c.value + spaces.prefix(max(1, width - w + 2)) + c.description
         }
         return CompletionResult(deleteBeforeCursor: 0, insert: "", listing: listing)
     }
@@ -254,10 +256,13 @@ public final class Completer {
     static func commonPrefix(_ values: [String]) -> String {
         guard var prefix = values.first.map(Array.init) else { return "" }
         for v in values.dropFirst() {
-            let chars = Array(v)
+            if prefix.isEmpty { break }  // nothing in common already: the rest cannot change that
             var n = 0
-            while n < prefix.count && n < chars.count && String(prefix[n]).lowercased() == String(chars[n]).lowercased() { n += 1 }
-            prefix = Array(prefix.prefix(n))
+            for ch in v {
+                guard n < prefix.count, ch == prefix[n] || ch.lowercased() == prefix[n].lowercased() else { break }
+                n += 1
+            }
+            if n < prefix.count { prefix.removeSubrange(n...) }
         }
         return String(prefix)
     }
