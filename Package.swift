@@ -36,13 +36,13 @@ let package = Package(
 
         .testTarget(name: "PassportDomainTests", dependencies: ["PassportDomain"]),
         .testTarget(name: "PassportCryptoTests", dependencies: ["PassportCrypto"]),
-        // Test helpers shared by test targets: the throwaway sshd.
+        // Test helpers shared by test targets: the throwaway sshd, the environment passport runs in.
         .target(name: "TestSupport", dependencies: ["PassportDelivery"], path: "Tests/TestSupport"),
         .testTarget(name: "PassportDeliveryTests", dependencies: ["PassportDelivery", "TestSupport"]),
         .testTarget(name: "PassportDataTests", dependencies: ["PassportData", "PassportDomain", "PassportCrypto"]),
         .testTarget(name: "PassportStoreTests", dependencies: ["PassportStore"]),
         .testTarget(name: "PassportLanguageTests", dependencies: ["PassportLanguage"]),
-        .testTarget(name: "TerminalTests", dependencies: ["passport"]),
+        .testTarget(name: "TerminalTests", dependencies: ["passport", "TestSupport"]),
         .testTarget(
             name: "TranscriptTests",
             dependencies: ["passport", "TestSupport"],

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PassportCrypto
+import PassportData
 import PassportDomain
 import PassportStore
 
@@ -51,6 +52,8 @@ public final class Session {
     public var exitCode: Int32?
 
     private var sealer: AESGCM?
+    /// The last roster the data plane decoded, with the import it came from.
+    var rosterCache: (districtId: String, version: Int64, roster: Roster)?
 
     public init(store: Store, storePath: String, output: Output, options: SessionOptions = SessionOptions()) {
         self.store = store; self.storePath = storePath; self.output = output; self.options = options

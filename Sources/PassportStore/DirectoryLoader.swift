@@ -6,7 +6,7 @@ import Glibc
 enum DirectoryLoader {
     struct LoadError: Error, CustomStringConvertible { var description: String }
 
-    /// Where the shipped CSVs are: `PASSPORT_DIRECTORY_DATA`, the resources beside the executable,
+    /// Where the shipped CSVs are: `PASSPORT_DIRECTORY_DATA`, `share/passport/Directory` beside the executable,
     /// or the source tree this binary was built from.
     static func dataFolder() throws -> String {
         var candidates: [String] = []
@@ -16,7 +16,6 @@ enum DirectoryLoader {
         if n > 0 {
             let exe = buf.withUnsafeBufferPointer { String(decoding: UnsafeRawBufferPointer($0).prefix(n), as: UTF8.self) }
             let dir = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            candidates.append(dir + "/passport_PassportStore.resources/Directory")
             candidates.append(dir + "/../share/passport/Directory")
         }
         let source = #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")

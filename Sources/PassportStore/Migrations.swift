@@ -98,5 +98,9 @@ enum Migrations {
         """
         CREATE TABLE sftp_host_keys (host TEXT NOT NULL, port INTEGER NOT NULL, fingerprint TEXT NOT NULL, PRIMARY KEY (host, port));
         """,
+        // 5: a version per roster import, so a process can tell a decoded copy is still current.
+        """
+        ALTER TABLE rosters ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 }

@@ -346,9 +346,9 @@ public final class SQLiteStore: Store {
     public func saveRoster(_ roster: StoredRoster, matches: [(ncessch: String, orgSourcedId: String)], newSchools: [School]) throws {
         forgetCaches()
         try db.transaction {
-            try db.run("INSERT OR REPLACE INTO rosters VALUES (?, ?, ?, ?, ?)",
+            try db.run("INSERT OR REPLACE INTO rosters(district_id, imported_at, imported_by, content, report, version) VALUES (?, ?, ?, ?, ?, ?)",
                        [.text(roster.districtId), .integer(roster.importedAt.unixTime), .text(roster.importedBy),
-                        .blob(roster.content), .text(roster.report)])
+                        .blob(roster.content), .text(roster.report), .integer(Int64.random(in: 1...Int64.max))])
             try db.run("DELETE FROM roster_schools WHERE district_id = ?", [.text(roster.districtId)])
             for m in matches {
                 try db.run("INSERT OR REPLACE INTO roster_schools VALUES (?, ?, ?)", [.text(roster.districtId), .text(m.ncessch), .text(m.orgSourcedId)])
@@ -367,6 +367,10 @@ public final class SQLiteStore: Store {
         try db.queryOne("SELECT district_id, imported_at, imported_by, content, report FROM rosters WHERE district_id = ?", [.text(districtId)]) {
             StoredRoster(districtId: $0.text(0), importedAt: Timestamp(unixTime: $0.int(1)), importedBy: $0.text(2), content: $0.blob(3), report: $0.text(4))
         }
+    }
+
+    public func rosterVersion(districtId: String) throws -> Int64? {
+        try db.queryOne("SELECT version FROM rosters WHERE district_id = ?", [.text(districtId)]) { $0.int(0) }
     }
 
     public func rosterSchools(districtId: String) throws -> [String: String] {

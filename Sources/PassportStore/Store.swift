@@ -51,6 +51,8 @@ public protocol Store: AnyObject {
     /// the roster's unmatched schools to the directory — all in one transaction.
     func saveRoster(_ roster: StoredRoster, matches: [(ncessch: String, orgSourcedId: String)], newSchools: [School]) throws
     func roster(districtId: String) throws -> StoredRoster?
+    /// A number that changes with every import of the district's roster, read without the roster itself.
+    func rosterVersion(districtId: String) throws -> Int64?
     /// NCES id → the roster org's sourcedId, for the district's imported roster.
     func rosterSchools(districtId: String) throws -> [String: String]
 

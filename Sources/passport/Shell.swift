@@ -90,8 +90,8 @@ final class Shell {
                 let line = HistoryRedaction.mask(String(lines[pos.line - 1]))
                 let before = String(line.prefix(pos.column - 1))
                 let under = String(line.dropFirst(pos.column - 1).prefix(error.length))
-                text += "  \(line)\n  " + String(repeating: " ", count: before.displayColumns)
-                    + "^" + String(repeating: "~", count: max(0, under.displayColumns - 1)) + "\n"
+                text += "  \(line)\n  " + String(repeating: " ", count: before.displayWidth)
+                    + "^" + String(repeating: "~", count: max(0, under.displayWidth - 1)) + "\n"
             }
         }
         StandardStream.error(text)
@@ -112,15 +112,5 @@ extension String {
     init(format1 value: Double) {
         let tenths = Int((value * 10).rounded())
         self = "\(tenths / 10).\(tenths % 10)"
-    }
-    var displayColumns: Int {
-        var w = 0
-        for ch in self {
-            let u = ch.unicodeScalars.first!.value
-            w += (0x1100...0x115F).contains(u) || (0x2E80...0xA4CF).contains(u) || (0xAC00...0xD7A3).contains(u)
-                || (0xF900...0xFAFF).contains(u) || (0xFF00...0xFF60).contains(u) || (0x1F300...0x1FAFF).contains(u)
-                || (0x20000...0x3FFFD).contains(u) ? 2 : 1
-        }
-        return w
     }
 }

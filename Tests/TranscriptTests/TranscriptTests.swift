@@ -51,13 +51,7 @@ final class TranscriptTests: XCTestCase {
     }
 
     static func baseEnvironment(home: URL, store: String) -> [String: String] {
-        [
-            "PATH": "/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8",
-            "XDG_DATA_HOME": home.appendingPathComponent("data").path,
-            "XDG_STATE_HOME": home.appendingPathComponent("state").path,
-            "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
-            "PASSPORT_STORE": store, "PASSPORT_NOW": "2026-12-03T12:00:00Z", "NO_COLOR": "1",
-        ]
+        PassportEnvironment.make(home: home, store: store)
     }
 
     func makeTemplate() throws -> String {

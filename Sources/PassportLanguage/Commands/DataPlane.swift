@@ -11,9 +11,15 @@ import PassportStore
 struct DataPlane {
     let session: Session
 
+    /// The district's roster, decoded once per import: `preview` asks for it on every call, and a large
+    /// district's roster is tens of megabytes to read and decode.
     func roster(_ districtId: String) throws -> Roster? {
+        guard let version = try session.store.rosterVersion(districtId: districtId) else { return nil }
+        if let cached = session.rosterCache, cached.districtId == districtId, cached.version == version { return cached.roster }
         guard let stored = try session.store.roster(districtId: districtId) else { return nil }
-        return try Roster(encoded: stored.content)
+        let roster = try Roster(encoded: stored.content)
+        session.rosterCache = (districtId, version, roster)
+        return roster
     }
 
     /// The roster sourcedIds of the request's schools (directory schools matched at import).

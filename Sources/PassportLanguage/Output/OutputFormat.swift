@@ -141,7 +141,7 @@ public final class Output {
 
 extension String {
     /// Columns the text takes on a terminal: East Asian wide characters and emoji take two.
-    var displayWidth: Int {
+    public var displayWidth: Int {
         if utf8.allSatisfy({ $0 < 0x80 }) { return utf8.count }  // ASCII: one column a byte
         var w = 0
         for ch in self {
